@@ -24,7 +24,7 @@ $(READY): requirements.txt
 	@touch $(READY)
 
 serve: $(READY)
-	$(VENV)/bin/mkdocs serve --dev-addr $(HOST):$(PORT) --livereload
+	SITE_URL=http://$(HOST):$(PORT)/ $(VENV)/bin/mkdocs serve --dev-addr $(HOST):$(PORT) --livereload
 
 test: $(READY)
 	$(PY) -m pytest

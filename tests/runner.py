@@ -190,6 +190,33 @@ def build(root: pathlib.Path, site_dir: pathlib.Path) -> tuple[bool, str]:
     return proc.returncode == 0, proc.stdout + proc.stderr
 
 
+TWIN_MARK = "Keras 2 twin of "
+
+
+def twin_source(source: pathlib.Path) -> str:
+    """The Keras 2 twin of a Keras 3 snippet: the same file, with tf_keras selected before TensorFlow loads."""
+    import ast
+
+    text = source.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    doc = ast.get_docstring(tree) or ""
+    body_start = tree.body[0].end_lineno if doc else 0
+    body = "\n".join(text.splitlines()[body_start:]).lstrip("\n")
+    return (f'"""{TWIN_MARK}{source.name}, written by `make outputs` (edit that file instead).\n\n{doc}\n"""\n'
+            f"import os\n\n"
+            f'os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported\n\n'
+            f"{body}\n")
+
+
+def twins(root: pathlib.Path) -> dict[pathlib.Path, pathlib.Path]:
+    """Generated Keras 2 twins (files starting with the twin mark) -> their Keras 3 source."""
+    found = {}
+    for twin in sorted((root / "snippets").rglob("*_keras2.py")):
+        if twin.read_text(encoding="utf-8").startswith(f'"""{TWIN_MARK}'):
+            found[twin] = twin.with_name(twin.name.replace("_keras2.py", ".py"))
+    return found
+
+
 def collect(root: pathlib.Path = ROOT) -> tuple[list[Block], list[str]]:
     """Every block of every page, and every structural problem found on the way."""
     pre, docs = snippet_preprocessor(root)
@@ -207,6 +234,11 @@ def collect(root: pathlib.Path = ROOT) -> tuple[list[Block], list[str]]:
         if f.suffix in {".py", ".out"} and "__pycache__" not in f.parts and _rel(f, root) not in included:
             problems.append(f"{_rel(f, root)}: not included by any page (an orphaned "
                             f"{'snippet' if f.suffix == '.py' else 'recorded output'})")
+    for twin, source in twins(root).items():
+        if not source.exists():
+            problems.append(f"{_rel(twin, root)}: a Keras 2 twin of {source.name}, which does not exist")
+        elif twin.read_text(encoding="utf-8") != twin_source(source):
+            problems.append(f"{_rel(twin, root)}: out of date with {_rel(source, root)}; run `make outputs`")
     return blocks, problems
 
 
@@ -223,8 +255,17 @@ def warm_up() -> None:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("MPLBACKEND", "Agg")
     os.environ.pop("TF_USE_LEGACY_KERAS", None)
-    import tensorflow  # noqa: F401  (the ~5 s import, paid once)
-    import tf_keras  # noqa: F401  (Keras 2, imported but not selected: tf.keras stays lazy)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)  # TensorFlow's C++ start-up notices (oneDNN, CUDA) are noise here
+    try:
+        import tensorflow  # noqa: F401  (the ~5 s import, paid once)
+        import tf_keras  # noqa: F401  (Keras 2, imported but not selected: tf.keras stays lazy)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
     _WARM = True
 
 
@@ -255,8 +296,9 @@ def _child(block: Block, out_fd: int, err_fd: int, root: pathlib.Path) -> int:
         sys.stderr.flush()
 
 
-def execute(block: Block, root: pathlib.Path = ROOT, timeout: float = TIMEOUT) -> tuple[int | None, str, str]:
+def execute(block: Block, root: pathlib.Path = ROOT, timeout: float | None = None) -> tuple[int | None, str, str]:
     """Run one block in a fork of the warm process. Returns (exit code or None on timeout, stdout, stderr)."""
+    timeout = TIMEOUT if timeout is None else timeout
     if block.lang in PY_LANGS:
         warm_up()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -295,8 +337,9 @@ def _norm(text: str) -> str:
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
 
 
-def check(block: Block, root: pathlib.Path = ROOT, timeout: float = TIMEOUT) -> Result:
+def check(block: Block, root: pathlib.Path = ROOT, timeout: float | None = None) -> Result:
     """Run a block and judge it: it must finish, exit 0, and print exactly the output the page shows."""
+    timeout = TIMEOUT if timeout is None else timeout
     status, stdout, stderr = execute(block, root, timeout)
     run = f"python {block.snippet}" if block.snippet else "the block"
     if status is None:
@@ -324,6 +367,8 @@ def write_outputs(root: pathlib.Path = ROOT) -> int:
             m = INCLUDE.match(raw)
             if m and m.group("target").endswith(".out") and not pre.get_snippet_path(m.group("target")):
                 (root / "snippets" / m.group("target")).touch()
+    for twin, source in twins(root).items():
+        twin.write_text(twin_source(source), encoding="utf-8")
     blocks, _ = collect(root)
     failures, done = 0, set()
     for block in blocks:

@@ -81,3 +81,20 @@ def test_strict_build_failure_is_reported(tmp_path):
     ok, log = runner.build(BROKEN, tmp_path / "site")
     assert not ok
     assert "demo/missing.py" in log
+
+
+def test_make_outputs_rewrites_records_from_real_runs(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "TIMEOUT", 3)
+    site = tmp_path / "site"
+    import shutil
+    shutil.copytree(BROKEN, site)
+    (site / "snippets/demo/good.out").unlink()  # a record not written yet is created
+    assert runner.write_outputs(site) == 1  # raises.py and hangs.py cannot be recorded: reported as failures
+    assert (site / "snippets/demo/drifted.out").read_text() == "the new truth\n"
+    assert (site / "snippets/demo/good.out").read_text() == "hello from good\n"
+    assert (site / "snippets/demo/raises.out").read_text() == "never\n"  # left as it was
+    assert (site / "snippets/demo/twin_keras2.py").read_text() == runner.twin_source(site / "snippets/demo/twin.py")
+
+
+def test_stale_keras2_twin_is_reported(collected):
+    problem(collected[1], "snippets/demo/twin_keras2.py", "out of date with snippets/demo/twin.py", "make outputs")

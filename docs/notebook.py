@@ -1,0 +1,1 @@
+../snippets/notebook/training_state_story.py

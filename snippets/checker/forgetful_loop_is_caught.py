@@ -1,0 +1,44 @@
+"""A train step that forgets training=True is caught: the AssertionError names the BN and Dropout layers."""
+import numpy as np
+import tensorflow as tf
+
+from training_state_check import check_training_state
+
+tf.keras.utils.set_random_seed(0)
+rng = np.random.default_rng(0)
+batch = (rng.normal(size=(32, 6)).astype("float32"), rng.normal(size=(32, 1)).astype("float32"))
+
+model = tf.keras.Sequential([
+    tf.keras.Input(shape=(6,)),
+    tf.keras.layers.Dense(8),
+    tf.keras.layers.BatchNormalization(name="bn"),
+    tf.keras.layers.Dropout(0.3, name="drop"),
+    tf.keras.layers.Dense(1),
+])
+optimizer = tf.keras.optimizers.SGD(0.01)
+
+
+@tf.function
+def train_step(data):
+    x, y = data
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(tf.square(model(x) - y))   # BUG: training=True forgotten
+    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+    return loss
+
+
+@tf.function
+def eval_step(data):
+    return model(data[0], training=False)
+
+
+try:
+    check_training_state(model, train_step, eval_step, batch)
+except AssertionError as error:
+    message = str(error)
+    print(message)
+    assert "train step: bn (BatchNormalization)" in message
+    assert "train step: drop (Dropout)" in message
+    assert "eval step" not in message                    # evaluation itself was fine
+else:
+    raise AssertionError("the checker missed a train step without training=True")

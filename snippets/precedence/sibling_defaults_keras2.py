@@ -1,0 +1,33 @@
+"""Keras 2 (tf_keras): the call() default of one layer stays with that layer; a later Dropout stays off in a plain
+model(x)."""
+import os
+
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
+
+import numpy as np
+import tensorflow as tf
+
+tf.keras.utils.set_random_seed(0)
+x = np.ones((1, 1000), dtype="float32")
+
+
+class DefaultsToTrain(tf.keras.layers.Layer):
+    def call(self, inputs, training=True):
+        return inputs
+
+
+class Model(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.first = DefaultsToTrain()
+        self.drop = tf.keras.layers.Dropout(0.5)
+
+    def call(self, inputs):
+        return self.drop(self.first(inputs))  # neither call passes `training`
+
+
+model = Model()
+for call, kwargs in [("model(x)", {}), ("model(x, training=False)", {"training": False})]:
+    dropped = float(np.mean(model(x, **kwargs).numpy() == 0.0))
+    print(f"{call:<24} share of units Dropout zeroed: {dropped:.1f}")
+    assert dropped == 0.0, (call, dropped)

@@ -1,0 +1,28 @@
+"""Keras 3: a Sequential model's BatchNormalization and Dropout follow the `training` argument of the model call."""
+import numpy as np
+import tensorflow as tf
+
+tf.keras.utils.set_random_seed(0)
+data = np.random.default_rng(0).normal(size=(8, 8, 8, 3)).astype("float32")
+
+model = tf.keras.Sequential([
+    tf.keras.Input(shape=data.shape[1:]),
+    tf.keras.layers.Conv2D(16, 3),
+    tf.keras.layers.BatchNormalization(),
+    tf.keras.layers.Dropout(0.5),
+])
+
+bn = model.layers[1]  # Conv2D, BatchNormalization, Dropout
+calls = [  # (call, its keyword arguments, should BN and Dropout run in training mode?)
+    ("model(data)", {}, False),
+    ("model(data, training=None)", {"training": None}, False),
+    ("model(data, training=True)", {"training": True}, True),
+    ("model(data, training=False)", {"training": False}, False),
+]
+for call, kwargs, trains in calls:
+    before = bn.moving_mean.numpy().copy()
+    out = model(data, **kwargs).numpy()
+    bn_updated = not np.allclose(before, bn.moving_mean.numpy())
+    dropout_dropped = bool(np.mean(out == 0.0) > 0.25)
+    print(f"{call:<27}  BN updated: {bn_updated!s:<5}  Dropout dropped: {dropout_dropped}")
+    assert bn_updated == dropout_dropped == trains, call
