@@ -1,8 +1,10 @@
-"""Keras 2 (tf_keras): with no `training` value given anywhere and no learning phase set, a layer runs with the
-default declared in its own call()."""
+"""Keras 2 twin of default_when_nothing_set.py, written by `make outputs` (edit that file instead).
+
+Keras 3, and Keras 2 with no learning phase set: when no `training` value is given anywhere, a layer runs with the default declared in its own call().
+"""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
 
 import numpy as np
 import tensorflow as tf

@@ -1,4 +1,4 @@
-"""Keras 3: an inner layer called without `training` takes the value of the enclosing model call, even when its
+"""Keras 3 and Keras 2: an inner layer called without `training` takes the value of the enclosing model call, even when its
 own call() declares a different default."""
 import numpy as np
 import tensorflow as tf

@@ -1,4 +1,4 @@
-"""Keras 3: a `training` value passed explicitly to an inner layer beats the value of the enclosing model call."""
+"""Keras 3 and Keras 2: a `training` value passed explicitly to an inner layer beats the value of the enclosing model call."""
 import numpy as np
 import tensorflow as tf
 

@@ -1,8 +1,10 @@
-"""Keras 2 (tf_keras): a `training` value passed explicitly to an inner layer beats the value of the enclosing
-model call."""
+"""Keras 2 twin of explicit_beats_enclosing.py, written by `make outputs` (edit that file instead).
+
+Keras 3 and Keras 2: a `training` value passed explicitly to an inner layer beats the value of the enclosing model call.
+"""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
 
 import numpy as np
 import tensorflow as tf

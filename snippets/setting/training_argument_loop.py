@@ -1,4 +1,4 @@
-"""Keras 3: a hand-written loop sets the training state with the `training` argument: training=True in the
+"""Keras 3 and Keras 2: a hand-written loop sets the training state with the `training` argument: training=True in the
 training step, training=False when predicting."""
 import numpy as np
 import tensorflow as tf

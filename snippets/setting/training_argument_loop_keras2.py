@@ -1,8 +1,11 @@
-"""Keras 2 (tf_keras): the same loop with the `training` argument (training=True in the training step,
-training=False when predicting) works unchanged."""
+"""Keras 2 twin of training_argument_loop.py, written by `make outputs` (edit that file instead).
+
+Keras 3 and Keras 2: a hand-written loop sets the training state with the `training` argument: training=True in the
+training step, training=False when predicting.
+"""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
 
 import numpy as np
 import tensorflow as tf

@@ -1,8 +1,11 @@
-"""Keras 2 (tf_keras): fit and train_on_batch call the model with training=True; evaluate, test_on_batch, predict and
-predict_on_batch with training=False; a bare model(x) passes None."""
+"""Keras 2 twin of methods_pass_training.py, written by `make outputs` (edit that file instead).
+
+Keras 3 and Keras 2: fit and train_on_batch call the model with training=True; evaluate, test_on_batch, predict and
+predict_on_batch with training=False; a bare model(x) passes None.
+"""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
 
 import numpy as np
 import tensorflow as tf
