@@ -7,14 +7,18 @@ rate = 0.5
 ones = np.ones((1, 1000), dtype="float32")
 dropout = tf.keras.layers.Dropout(rate)
 
-for label, kwargs in [("dropout(x)", {}), ("dropout(x, training=False)", {"training": False}),
-                      ("dropout(x, training=True)", {"training": True})]:
+# call -> (keyword arguments, whether Dropout should drop)
+cases = {
+    "dropout(x)": ({}, False),
+    "dropout(x, training=False)": ({"training": False}, False),
+    "dropout(x, training=True)": ({"training": True}, True),
+}
+for call, (kwargs, should_drop) in cases.items():
     y = dropout(ones, **kwargs).numpy()
-    dropped = float(np.mean(y == 0.0))
-    kept_values = sorted({round(float(v), 3) for v in y[y != 0.0]})
-    print(f"{label:<26} share zeroed: {dropped:.2f}  surviving values: {kept_values}")
-    if kwargs.get("training"):
-        assert 0.4 < dropped < 0.6, dropped
-        assert kept_values == [round(1 / (1 - rate), 3)], kept_values
+    zeroed = float(np.mean(y == 0.0))
+    survivors = sorted({round(float(v), 3) for v in y[y != 0.0]})
+    print(f"{call:<26} share zeroed: {zeroed:.2f}  surviving values: {survivors}")
+    if should_drop:
+        assert 0.4 < zeroed < 0.6 and survivors == [1 / (1 - rate)], (call, zeroed, survivors)
     else:
-        assert dropped == 0.0 and kept_values == [1.0], (dropped, kept_values)
+        assert zeroed == 0.0 and survivors == [1.0], (call, zeroed, survivors)
