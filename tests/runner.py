@@ -38,6 +38,7 @@ SH_LANGS = {"bash", "sh", "shell"}
 INCLUDE = re.compile(r"""^\s*-+8<-+\s+(["'])(?P<target>[^"']+)\1\s*$""")
 _PRISTINE_WARNING_FILTERS = list(warnings.filters)
 MISSING = "<missing include>"
+MAX_COLUMNS = 88
 
 
 @dataclasses.dataclass
@@ -202,9 +203,10 @@ def twin_source(source: pathlib.Path) -> str:
     doc = ast.get_docstring(tree) or ""
     body_start = tree.body[0].end_lineno if doc else 0
     body = "\n".join(text.splitlines()[body_start:]).lstrip("\n")
-    return (f'"""{TWIN_MARK}{source.name}, written by `make outputs` (edit that file instead).\n\n{doc}\n"""\n'
+    return (f'"""{TWIN_MARK}{source.name}: the same code on tf_keras.\n'
+            f"Written by `make outputs`; edit {source.name} instead.\n\n{doc}\n\"\"\"\n"
             f"import os\n\n"
-            f'os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported\n\n'
+            f'os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow\n\n'
             f"{body}\n")
 
 
@@ -226,6 +228,11 @@ def collect(root: pathlib.Path = ROOT) -> tuple[list[Block], list[str]]:
         blocks += b
         problems += p
         included |= inc
+    for rel in sorted(f for f in included if f.endswith(".py")):
+        for n, text in enumerate((root / rel).read_text(encoding="utf-8").splitlines(), start=1):
+            if len(text) > MAX_COLUMNS:
+                problems.append(f"{rel}:{n}: {len(text)} characters; lines shown on the site stay within "
+                                f"{MAX_COLUMNS} so code blocks do not scroll sideways")
     nb = notebook_blocks(docs, root)
     blocks += nb
     included |= {b.snippet for b in nb}

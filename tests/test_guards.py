@@ -98,3 +98,7 @@ def test_make_outputs_rewrites_records_from_real_runs(tmp_path, monkeypatch):
 
 def test_stale_keras2_twin_is_reported(collected):
     problem(collected[1], "snippets/demo/twin_keras2.py", "out of date with snippets/demo/twin.py", "make outputs")
+
+
+def test_too_wide_snippet_line_is_reported(collected):
+    problem(collected[1], "snippets/demo/wide.py:1:", "102 characters", "within 88")

@@ -1,10 +1,12 @@
-"""Keras 2 twin of recipe.py, written by `make outputs` (edit that file instead).
+"""Keras 2 twin of recipe.py: the same code on tf_keras.
+Written by `make outputs`; edit recipe.py instead.
 
-The recipe on one screen: training=True in the train step, training=False in the eval step; BN and Dropout obey.
+The recipe on one screen: training=True in the train step, training=False in
+the eval step; BN and Dropout obey.
 """
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf
@@ -17,10 +19,12 @@ y = x.sum(axis=1, keepdims=True)
 class Net(tf.keras.Model):
     def __init__(self):
         super().__init__()
-        self.dense, self.bn = tf.keras.layers.Dense(8), tf.keras.layers.BatchNormalization()
-        self.drop, self.out = tf.keras.layers.Dropout(0.5), tf.keras.layers.Dense(1)
+        self.dense = tf.keras.layers.Dense(8)
+        self.bn = tf.keras.layers.BatchNormalization()
+        self.drop = tf.keras.layers.Dropout(0.5)
+        self.out = tf.keras.layers.Dense(1)
 
-    def call(self, x, training=None):  # a None default, passed on to every layer that cares
+    def call(self, x, training=None):  # None default, passed to every layer that cares
         h = self.bn(self.dense(x), training=training)
         return self.out(self.drop(h, training=training))
 
@@ -32,7 +36,8 @@ model, optimizer = Net(), tf.keras.optimizers.SGD(0.01)
 def train_step(x, y):
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean((model(x, training=True) - y) ** 2)  # training step: True
-    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
 
 
 @tf.function

@@ -1,10 +1,12 @@
-"""Keras 2 twin of correct_loop_passes.py, written by `make outputs` (edit that file instead).
+"""Keras 2 twin of correct_loop_passes.py: the same code on tf_keras.
+Written by `make outputs`; edit correct_loop_passes.py instead.
 
-A loop that passes training=True to train and training=False to evaluate passes the checker.
+A loop that passes training=True to train and training=False to evaluate passes the
+checker.
 """
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf
@@ -39,7 +41,8 @@ def train_step(data):
     x, y = data
     with tf.GradientTape() as tape:
         loss = loss_fn(y, model(x, training=True))
-    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
     return loss
 
 
@@ -49,6 +52,8 @@ def eval_step(data):
     return loss_fn(y, model(x, training=False))
 
 
-print("tf.keras is", "Keras 2" if tf.keras.layers.Layer.__module__.startswith("tf_keras") else "Keras 3")
-for line in check_training_state(model, train_step, eval_step, batch):   # raises if anything is wrong
+keras2 = tf.keras.layers.Layer.__module__.startswith("tf_keras")
+print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
+# raises if anything is wrong
+for line in check_training_state(model, train_step, eval_step, batch):
     print(line)

@@ -1,4 +1,5 @@
-"""A train step that forgets training=True is caught: the AssertionError names the BN and Dropout layers."""
+"""A train step that forgets training=True is caught: the AssertionError names the BN
+and Dropout layers."""
 import numpy as np
 import tensorflow as tf
 
@@ -6,7 +7,10 @@ from training_state_check import check_training_state
 
 tf.keras.utils.set_random_seed(0)
 rng = np.random.default_rng(0)
-batch = (rng.normal(size=(32, 6)).astype("float32"), rng.normal(size=(32, 1)).astype("float32"))
+batch = (
+    rng.normal(size=(32, 6)).astype("float32"),
+    rng.normal(size=(32, 1)).astype("float32"),
+)
 
 model = tf.keras.Sequential([
     tf.keras.Input(shape=(6,)),
@@ -23,7 +27,8 @@ def train_step(data):
     x, y = data
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(tf.square(model(x) - y))   # BUG: training=True forgotten
-    optimizer.apply_gradients(zip(tape.gradient(loss, model.trainable_variables), model.trainable_variables))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
     return loss
 
 

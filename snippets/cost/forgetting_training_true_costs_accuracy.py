@@ -1,9 +1,11 @@
-"""Keras 3: a train step without training=True leaves BN's moving statistics at 0 / 1 and costs accuracy."""
+"""Keras 3: a train step without training=True leaves BN's moving statistics at 0 / 1
+and costs accuracy."""
 import numpy as np
 import tensorflow as tf
 
-# A learnable problem whose 8 features sit far from zero (centres 20..60, spreads 2..10).
-# The label depends on the signs of the centred features: the network must find the centre.
+# A learnable problem whose 8 features sit far from zero (centres 20..60, spreads
+# 2..10). The label depends on the signs of the centred features: the network must find
+# the centre.
 rng = np.random.default_rng(0)
 centre, spread = rng.uniform(20, 60, size=8), rng.uniform(2, 10, size=8)
 
@@ -24,7 +26,8 @@ def train(say_training):
     model = tf.keras.Sequential([
         tf.keras.Input((8,)),
         tf.keras.layers.Dense(64),
-        tf.keras.layers.BatchNormalization(momentum=0.9),  # default 0.99 lags in a short run
+        # the default momentum, 0.99, lags in a short run
+        tf.keras.layers.BatchNormalization(momentum=0.9),
         tf.keras.layers.ReLU(),
         tf.keras.layers.Dropout(0.2),
         tf.keras.layers.Dense(2),

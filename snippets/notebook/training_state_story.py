@@ -13,12 +13,13 @@
 # %% [markdown]
 # # The whole story in one notebook
 #
-# BatchNormalization and Dropout behave differently while a model trains and while it predicts.
-# `fit` and `evaluate` tell them which is which; a training loop you write yourself has to tell
-# them on every call. This notebook walks through the whole argument once, on a CPU, in well
-# under a minute: why the state matters, how to set it, what it costs to forget it (with plots),
-# and which value wins when several are given. Each behaviour it shows is checked by an `assert`,
-# so the notebook stops with an error if one of them ever changes.
+# BatchNormalization and Dropout behave differently while a model trains and while it
+# predicts. `fit` and `evaluate` tell them which is which; a training loop you write
+# yourself has to tell them on every call. This notebook walks through the whole
+# argument once, on a CPU, in well under a minute: why the state matters, how to set it,
+# what it costs to forget it (with plots), and which value wins when several are given.
+# Each behaviour it shows is checked by an `assert`, so the notebook stops with an error
+# if one of them ever changes.
 #
 # It uses Keras 3, which is what `tf.keras` means in TensorFlow 2.16 and later.
 
@@ -34,14 +35,14 @@ assert tf.keras.__version__.startswith("3."), "this notebook is about Keras 3"
 # %% [markdown]
 # ## Why the state matters
 #
-# In *training* mode a BatchNormalization layer normalises each batch with that batch's own mean
-# and variance, and moves its `moving_mean` and `moving_variance` a step towards them. In
-# *inference* mode it normalises with those moving statistics instead and leaves them alone.
-# A fresh layer starts with a moving mean of 0 and a moving variance of 1, so in inference mode
-# it hardly changes its input at all.
+# In *training* mode a BatchNormalization layer normalises each batch with that batch's
+# own mean and variance, and moves its `moving_mean` and `moving_variance` a step
+# towards them. In *inference* mode it normalises with those moving statistics instead
+# and leaves them alone. A fresh layer starts with a moving mean of 0 and a moving
+# variance of 1, so in inference mode it hardly changes its input at all.
 #
-# Dropout zeroes a random share of its inputs in training mode (and scales the survivors up);
-# in inference mode it passes everything through.
+# Dropout zeroes a random share of its inputs in training mode (and scales the survivors
+# up); in inference mode it passes everything through.
 #
 # Below, the same batch (mean about 5) goes through both layers in both modes.
 
@@ -69,23 +70,25 @@ assert abs(results[True][0]) < 0.01 and 0.4 < results[True][1] < 0.6
 # %% [markdown]
 # ## Set it with the training argument
 #
-# You choose the mode with the `training` argument when you call a model, and the model passes
-# the value on to the layers inside it. In a hand-written loop that means:
+# You choose the mode with the `training` argument when you call a model, and the model
+# passes the value on to the layers inside it. In a hand-written loop that means:
 #
 # - in the train step, call `model(x, training=True)`;
 # - when you evaluate or predict, call `model(x, training=False)`.
 #
-# Leaving it out is the same as passing `training=None`, and for these two layers `None` means
-# inference. A train step that says `model(x)` therefore trains a model whose BatchNormalization
-# never uses batch statistics and never updates its moving statistics, and whose Dropout never
-# drops. Nothing warns you. The next section measures what that costs.
+# Leaving it out is the same as passing `training=None`, and for these two layers `None`
+# means inference. A train step that says `model(x)` therefore trains a model whose
+# BatchNormalization never uses batch statistics and never updates its moving
+# statistics, and whose Dropout never drops. Nothing warns you. The next section
+# measures what that costs.
 
 # %% [markdown]
 # ## The cost of forgetting
 #
-# The data: 8 features that sit far from zero (centres between 20 and 60, spreads between 2 and
-# 10). The label depends on the signs of the *centred* features, so the network has to find the
-# centre of the data before it can learn anything. Normalisation is exactly what makes that easy.
+# The data: 8 features that sit far from zero (centres between 20 and 60, spreads
+# between 2 and 10). The label depends on the signs of the *centred* features, so the
+# network has to find the centre of the data before it can learn anything. Normalisation
+# is exactly what makes that easy.
 
 # %%
 rng = np.random.default_rng(0)
@@ -103,10 +106,10 @@ x_test, y_test = make_data(1024)
 print("feature means:", np.round(x_train.mean(axis=0)).astype(int))
 
 # %% [markdown]
-# The model and the loop are identical for both runs, with one exception: the line that calls the
-# model in the train step. After every step we record the loss and the moving statistics of the
-# first three BatchNormalization units; after every epoch we evaluate on the test set, always with
-# `training=False`.
+# The model and the loop are identical for both runs, with one exception: the line that
+# calls the model in the train step. After every step we record the loss and the moving
+# statistics of the first three BatchNormalization units; after every epoch we evaluate
+# on the test set, always with `training=False`.
 
 # %%
 EPOCHS, TRACKED_UNITS = 20, 3
@@ -178,14 +181,15 @@ assert evaluate(right_model)[0] > 0.85
 assert evaluate(right_model)[0] - evaluate(forgot_model)[0] > 0.2
 
 # %% [markdown]
-# The run that forgot `training=True` ends far behind, and its curves show that this is not a
-# train/test mismatch: it learns badly from the first step. In inference mode its
-# BatchNormalization used the initial moving statistics (mean 0, variance 1), so it never
-# centred or rescaled the activations by the data: only its learned scale and offset (`gamma`,
-# `beta`) applied. The loss starts high, and the network has to learn the centring itself,
-# slowly, through its biases; Dropout never dropped either. (Each
-# curve on the left is the loss its own train step computed: with batch statistics and Dropout
-# for the first run, in inference mode for the second. The loss axis is logarithmic.)
+# The run that forgot `training=True` ends far behind, and its curves show that this is
+# not a train/test mismatch: it learns badly from the first step. In inference mode its
+# BatchNormalization used the initial moving statistics (mean 0, variance 1), so it
+# never centred or rescaled the activations by the data: only its learned scale and
+# offset (`gamma`, `beta`) applied. The loss starts high, and the network has to learn
+# the centring itself, slowly, through its biases; Dropout never dropped either. (Each
+# curve on the left is the loss its own train step computed: with batch statistics and
+# Dropout for the first run, in inference mode for the second. The loss axis is
+# logarithmic.)
 
 # %% alt="Left: training loss per step, log scale; the forgetful run starts near 10 and levels off around 0.6, above the other run. Right: test accuracy per epoch; the run with training=True climbs above 0.9, the forgetful run stays near 0.6."
 steps_per_epoch = len(right["loss"]) // EPOCHS
@@ -212,12 +216,12 @@ fig.tight_layout()
 plt.show()
 
 # %% [markdown]
-# The moving statistics tell the same story from the inside (three of the 64 units shown).
-# With `training=True` they jump within a few dozen steps to the mean and variance of each
-# unit's input, then follow them as the weights of the `Dense` layer below keep changing; these
-# are the values `training=False` uses at test time. Without it they are still exactly 0 and 1
-# after 640 steps (the dashed lines lie on top of each other): the layer never saw a single
-# batch in training mode.
+# The moving statistics tell the same story from the inside (three of the 64 units
+# shown). With `training=True` they jump within a few dozen steps to the mean and
+# variance of each unit's input, then follow them as the weights of the `Dense` layer
+# below keep changing; these are the values `training=False` uses at test time. Without
+# it they are still exactly 0 and 1 after 640 steps (the dashed lines lie on top of each
+# other): the layer never saw a single batch in training mode.
 
 # %% alt="Moving mean and moving variance of three BatchNormalization units over 640 steps. With training=True they move away from 0 and 1 within a few dozen steps and then drift with the weights; the forgetful run's dashed lines stay flat at exactly 0 and 1."
 fig, axes = plt.subplots(1, 2, figsize=(11, 4.4))
@@ -242,16 +246,17 @@ assert np.abs(right["moving_mean"]).max() > 1.0 and right["moving_variance"].max
 # %% [markdown]
 # ## Which value wins
 #
-# When several places could decide the mode, the most specific one wins. A `training` value
-# written on a layer's own call beats the value its model was called with; the model's value is
-# passed down to the layers inside it that are called without one; and when nobody says anything,
-# `None` means inference. One override sits above all of this: a BatchNormalization layer with
-# `trainable=False` always runs in inference mode, even under `training=True` (Dropout has no such
-# switch). Keras 2 also had a global learning phase, consulted only when no call gave a value;
-# Keras 3 removed it. Subclassed models have one trap in Keras 3.15: once a layer in `call` is
-# given an explicit value, later layers called without one may pick up that value instead of the
-# model's, so pass `training=training` on explicitly. The cell below checks the three rules this
-# notebook relies on.
+# When several places could decide the mode, the most specific one wins. A `training`
+# value written on a layer's own call beats the value its model was called with; the
+# model's value is passed down to the layers inside it that are called without one; and
+# when nobody says anything, `None` means inference. One override sits above all of
+# this: a BatchNormalization layer with `trainable=False` always runs in inference mode,
+# even under `training=True` (Dropout has no such switch). Keras 2 also had a global
+# learning phase, consulted only when no call gave a value; Keras 3 removed it.
+# Subclassed models have one trap in Keras 3.15: once a layer in `call` is given an
+# explicit value, later layers called without one may pick up that value instead of the
+# model's, so pass `training=training` on explicitly. The cell below checks the three
+# rules this notebook relies on.
 
 # %%
 tf.keras.utils.set_random_seed(0)
@@ -296,11 +301,13 @@ assert all(checks.values())
 # %% [markdown]
 # ## Where to go next
 #
-# Each step above has its own page on the site, with smaller examples and the Keras 2 differences:
+# Each step above has its own page on the site, with smaller examples and the Keras 2
+# differences:
 #
 # - [Why it matters](../why/): the two layers, one mode at a time.
 # - [Setting the state](../setting/): every way to pass `training`.
-# - [Precedence rule](../precedence/): the full order, including nested and subclassed models.
+# - [Precedence rule](../precedence/): the full order, including nested and subclassed
+#   models.
 # - [How to train and test](../train-and-test/): a complete loop to copy.
 # - [Pitfalls](../pitfalls/): the mistakes that do not raise an error.
 # - [The cost of forgetting](../cost/): the experiment above as a single script.

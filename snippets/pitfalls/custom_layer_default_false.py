@@ -1,4 +1,5 @@
-"""A custom layer's call(..., training=False) default applies only when no enclosing call says otherwise."""
+"""A custom layer's call(..., training=False) default applies only when no enclosing
+call says otherwise."""
 import numpy as np
 import tensorflow as tf
 
@@ -21,12 +22,20 @@ inputs = tf.keras.Input(shape=(1000,))
 model = tf.keras.Model(inputs, block(inputs))
 ones = np.ones((1, 1000), dtype="float32")
 
-print("tf.keras is", "Keras 2" if tf.keras.layers.Layer.__module__.startswith("tf_keras") else "Keras 3")
+keras2 = tf.keras.layers.Layer.__module__.startswith("tf_keras")
+print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
 results = {}
 for label, run in [("model(x, training=True)", lambda: model(ones, training=True)),
                    ("model(x)", lambda: model(ones)),
                    ("block(x)  (called directly)", lambda: block(ones))]:
     share = float(np.mean(run().numpy() == 0.0))
     results[label] = block.received
-    print(f"{label:<28} layer received training={block.received}, Dropout share zeroed {share:.1f}")
-assert results == {"model(x, training=True)": True, "model(x)": False, "block(x)  (called directly)": False}
+    print(
+        f"{label:<28} layer received training={block.received}, "
+        f"Dropout share zeroed {share:.1f}"
+    )
+assert results == {
+    "model(x, training=True)": True,
+    "model(x)": False,
+    "block(x)  (called directly)": False,
+}

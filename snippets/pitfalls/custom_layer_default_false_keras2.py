@@ -1,10 +1,12 @@
-"""Keras 2 twin of custom_layer_default_false.py, written by `make outputs` (edit that file instead).
+"""Keras 2 twin of custom_layer_default_false.py: the same code on tf_keras.
+Written by `make outputs`; edit custom_layer_default_false.py instead.
 
-A custom layer's call(..., training=False) default applies only when no enclosing call says otherwise.
+A custom layer's call(..., training=False) default applies only when no enclosing
+call says otherwise.
 """
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf
@@ -28,12 +30,20 @@ inputs = tf.keras.Input(shape=(1000,))
 model = tf.keras.Model(inputs, block(inputs))
 ones = np.ones((1, 1000), dtype="float32")
 
-print("tf.keras is", "Keras 2" if tf.keras.layers.Layer.__module__.startswith("tf_keras") else "Keras 3")
+keras2 = tf.keras.layers.Layer.__module__.startswith("tf_keras")
+print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
 results = {}
 for label, run in [("model(x, training=True)", lambda: model(ones, training=True)),
                    ("model(x)", lambda: model(ones)),
                    ("block(x)  (called directly)", lambda: block(ones))]:
     share = float(np.mean(run().numpy() == 0.0))
     results[label] = block.received
-    print(f"{label:<28} layer received training={block.received}, Dropout share zeroed {share:.1f}")
-assert results == {"model(x, training=True)": True, "model(x)": False, "block(x)  (called directly)": False}
+    print(
+        f"{label:<28} layer received training={block.received}, "
+        f"Dropout share zeroed {share:.1f}"
+    )
+assert results == {
+    "model(x, training=True)": True,
+    "model(x)": False,
+    "block(x)  (called directly)": False,
+}

@@ -1,4 +1,5 @@
-"""BatchNormalization with trainable=False runs in inference mode even when called with training=True; Dropout doesn't care."""
+"""BatchNormalization with trainable=False runs in inference mode even when called
+with training=True; Dropout doesn't care."""
 import numpy as np
 import tensorflow as tf
 
@@ -12,13 +13,19 @@ out = bn(batch, training=True).numpy()
 
 dropout = tf.keras.layers.Dropout(0.5)
 dropout.trainable = False                 # has no effect on Dropout
-dropped = float(np.mean(dropout(np.ones((1, 1000), "float32"), training=True).numpy() == 0))
+ones = np.ones((1, 1000), "float32")
+dropped = float(np.mean(dropout(ones, training=True).numpy() == 0))
 
 moved = not np.allclose(bn.moving_mean.numpy(), 0.0)
-# Inference mode normalises with the moving statistics (mean 0, variance 1 at start): output ~ input.
+# Inference mode normalises with the moving statistics (mean 0, variance 1 at start):
+# output ~ input.
 inference_mode = np.allclose(out, batch, atol=1e-2)
 print("frozen BN, training=True: moving stats updated:", moved)
-print("frozen BN, training=True: output mean", round(float(out.mean()), 1), "-> inference mode:", inference_mode)
+mean = round(float(out.mean()), 1)
+print(
+    "frozen BN, training=True: output mean", mean,
+    "-> inference mode:", inference_mode,
+)
 print("frozen Dropout, training=True: share zeroed", round(dropped, 1))
 assert not moved and inference_mode
 assert 0.4 < dropped < 0.6

@@ -1,10 +1,12 @@
-"""Keras 2 twin of frozen_batchnorm_ignores_training.py, written by `make outputs` (edit that file instead).
+"""Keras 2 twin of frozen_batchnorm_ignores_training.py: the same code on tf_keras.
+Written by `make outputs`; edit frozen_batchnorm_ignores_training.py instead.
 
-BatchNormalization with trainable=False runs in inference mode even when called with training=True; Dropout doesn't care.
+BatchNormalization with trainable=False runs in inference mode even when called
+with training=True; Dropout doesn't care.
 """
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf
@@ -19,13 +21,19 @@ out = bn(batch, training=True).numpy()
 
 dropout = tf.keras.layers.Dropout(0.5)
 dropout.trainable = False                 # has no effect on Dropout
-dropped = float(np.mean(dropout(np.ones((1, 1000), "float32"), training=True).numpy() == 0))
+ones = np.ones((1, 1000), "float32")
+dropped = float(np.mean(dropout(ones, training=True).numpy() == 0))
 
 moved = not np.allclose(bn.moving_mean.numpy(), 0.0)
-# Inference mode normalises with the moving statistics (mean 0, variance 1 at start): output ~ input.
+# Inference mode normalises with the moving statistics (mean 0, variance 1 at start):
+# output ~ input.
 inference_mode = np.allclose(out, batch, atol=1e-2)
 print("frozen BN, training=True: moving stats updated:", moved)
-print("frozen BN, training=True: output mean", round(float(out.mean()), 1), "-> inference mode:", inference_mode)
+mean = round(float(out.mean()), 1)
+print(
+    "frozen BN, training=True: output mean", mean,
+    "-> inference mode:", inference_mode,
+)
 print("frozen Dropout, training=True: share zeroed", round(dropped, 1))
 assert not moved and inference_mode
 assert 0.4 < dropped < 0.6

@@ -1,10 +1,12 @@
-"""Keras 2 twin of sibling_leak_fix.py, written by `make outputs` (edit that file instead).
+"""Keras 2 twin of sibling_leak_fix.py: the same code on tf_keras.
+Written by `make outputs`; edit sibling_leak_fix.py instead.
 
-Fix for Keras 3 and 2: give call a training=None parameter and pass training=training to the sibling.
+Fix for Keras 3 and 2: give call a training=None parameter and pass
+training=training to the sibling.
 """
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf
@@ -25,10 +27,14 @@ class Block(tf.keras.Model):
 
 ones = np.ones((1, 1000), dtype="float32")
 block = Block()
-print("tf.keras is", "Keras 2" if tf.keras.layers.Layer.__module__.startswith("tf_keras") else "Keras 3")
-for label, kwargs, low, high in [("block(x, training=True)", {"training": True}, 0.4, 0.6),
-                                 ("block(x, training=False)", {"training": False}, 0.0, 0.0),
-                                 ("block(x)", {}, 0.0, 0.0)]:
+keras2 = tf.keras.layers.Layer.__module__.startswith("tf_keras")
+print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
+cases = [
+    ("block(x, training=True)", {"training": True}, 0.4, 0.6),
+    ("block(x, training=False)", {"training": False}, 0.0, 0.0),
+    ("block(x)", {}, 0.0, 0.0),
+]
+for label, kwargs, low, high in cases:
     share = float(np.mean(block(ones, **kwargs).numpy() == 0.0))
     print(f"{label:<24} Dropout share zeroed: {share:.1f}")
     assert low <= share <= high, (label, share)

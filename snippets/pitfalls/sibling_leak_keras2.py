@@ -1,10 +1,12 @@
-"""Keras 2 twin of sibling_leak.py, written by `make outputs` (edit that file instead).
+"""Keras 2 twin of sibling_leak.py: the same code on tf_keras.
+Written by `make outputs`; edit sibling_leak.py instead.
 
-Keras 3.15: after self.bn(h, training=False), a sibling called without `training` inherits False (Keras 2: it does not).
+Keras 3.15: after self.bn(h, training=False), a sibling called without `training`
+inherits False (Keras 2: it does not).
 """
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf
@@ -19,9 +21,9 @@ class Block(tf.keras.Model):
         self.bn = tf.keras.layers.BatchNormalization()
         self.drop = tf.keras.layers.Dropout(0.5)
 
-    def call(self, inputs):                   # no `training` parameter
-        h = self.bn(inputs, training=False)   # BN deliberately kept in inference mode
-        return self.drop(h)                   # meant to follow the model's training state
+    def call(self, inputs):  # no `training` parameter
+        h = self.bn(inputs, training=False)  # BN deliberately kept in inference mode
+        return self.drop(h)  # meant to follow the model's training state
 
 
 ones = np.ones((1, 1000), dtype="float32")
@@ -31,4 +33,6 @@ print("model called with training=True; Dropout share zeroed:", round(dropped, 1
 if keras2:
     assert 0.4 < dropped < 0.6
 else:
-    assert dropped == 0.0, "Keras 3 no longer leaks training=False to siblings: revise the page"
+    assert dropped == 0.0, (
+        "Keras 3 no longer leaks training=False to siblings: revise the page"
+    )

@@ -1,4 +1,5 @@
-"""Keras 3: passing `training` as a tf.bool tensor inside tf.function raises; Keras 2 accepts it."""
+"""Keras 3: passing `training` as a tf.bool tensor inside tf.function raises; Keras 2
+accepts it."""
 import numpy as np
 import tensorflow as tf
 
@@ -15,12 +16,19 @@ def step(xb, training):
 
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
 try:
-    shares = [float(np.mean(step(ones, tf.constant(flag)).numpy() == 0.0)) for flag in (True, False)]
-except Exception as error:              # Keras 3 cannot branch on a symbolic bool here
+    shares = [
+        float(np.mean(step(ones, tf.constant(flag)).numpy() == 0.0))
+        for flag in (True, False)
+    ]
+except Exception as error:  # Keras 3 cannot branch on a symbolic bool here
     print("tf.constant(True) as training raises:", type(error).__name__)
     assert not keras2 and isinstance(error, tf.errors.OperatorNotAllowedInGraphError)
 else:
-    print("share zeroed with tf.constant(True):", round(shares[0], 1), "| tf.constant(False):", shares[1])
-    print("traces for both values:", step.experimental_get_tracing_count())
+    print(
+        "share zeroed with tf.constant(True):", round(shares[0], 1),
+        "| tf.constant(False):", shares[1],
+    )
+    traces = step.experimental_get_tracing_count()
+    print("traces for both values:", traces)
     assert keras2, "Keras 3 now accepts a tensor `training`: revise the page"
-    assert 0.4 < shares[0] < 0.6 and shares[1] == 0.0 and step.experimental_get_tracing_count() == 1
+    assert 0.4 < shares[0] < 0.6 and shares[1] == 0.0 and traces == 1

@@ -1,4 +1,5 @@
-"""Fine-tuning fix for Keras 3 and 2: when unfreezing the base, keep its BatchNormalization layers trainable=False."""
+"""Fine-tuning fix for Keras 3 and 2: when unfreezing the base, keep its
+BatchNormalization layers trainable=False."""
 import numpy as np
 import tensorflow as tf
 
@@ -7,16 +8,24 @@ rng = np.random.default_rng(0)
 x = rng.normal(loc=3.0, size=(64, 8)).astype("float32")
 y = rng.normal(size=(64, 1)).astype("float32")
 
-base = tf.keras.Sequential([tf.keras.Input(shape=(8,)), tf.keras.layers.Dense(8),
-                            tf.keras.layers.BatchNormalization()], name="base")   # stands in for a pretrained model
+# a small base standing in for a pretrained model
+base = tf.keras.Sequential(
+    [
+        tf.keras.Input(shape=(8,)),
+        tf.keras.layers.Dense(8),
+        tf.keras.layers.BatchNormalization(),
+    ],
+    name="base",
+)
 inputs = tf.keras.Input(shape=(8,))
 features = base(inputs, training=False)
-model = tf.keras.Model(inputs, tf.keras.layers.Dense(1)(tf.keras.layers.Dropout(0.2)(features)))
+outputs = tf.keras.layers.Dense(1)(tf.keras.layers.Dropout(0.2)(features))
+model = tf.keras.Model(inputs, outputs)
 
-base.trainable = True                               # fine-tune the base...
+base.trainable = True  # fine-tune the base...
 for layer in base.layers:
     if isinstance(layer, tf.keras.layers.BatchNormalization):
-        layer.trainable = False                     # ...but not its BatchNormalization layers
+        layer.trainable = False  # ...but not its BatchNormalization layers
 
 bn, dense = base.layers[1], base.layers[0]
 stats_before, kernel_before = bn.moving_mean.numpy().copy(), dense.kernel.numpy().copy()
@@ -29,7 +38,8 @@ for _ in range(3):
 
 stats_kept = np.allclose(stats_before, bn.moving_mean.numpy())
 kernel_trained = not np.allclose(kernel_before, dense.kernel.numpy())
-print("tf.keras is", "Keras 2" if tf.keras.layers.Layer.__module__.startswith("tf_keras") else "Keras 3")
+keras2 = tf.keras.layers.Layer.__module__.startswith("tf_keras")
+print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
 print("base Dense kernel trained:", kernel_trained)
 print("base BN moving stats kept:", stats_kept)
 assert kernel_trained and stats_kept

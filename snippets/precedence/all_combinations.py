@@ -1,5 +1,5 @@
-"""Keras 3: for every model style and `training` value, BatchNormalization and Dropout train exactly when the
-model is called with training=True."""
+"""Keras 3: for every model style and `training` value, BatchNormalization and
+Dropout train exactly when the model is called with training=True."""
 import numpy as np
 import tensorflow as tf
 
@@ -9,40 +9,57 @@ layers = tf.keras.layers
 
 
 def sequential():
-    return tf.keras.Sequential([tf.keras.Input(shape=data.shape[1:]), layers.Conv2D(16, 3),
-                                layers.BatchNormalization(), layers.Dropout(0.5)])
+    return tf.keras.Sequential([
+        tf.keras.Input(shape=data.shape[1:]),
+        layers.Conv2D(16, 3),
+        layers.BatchNormalization(),
+        layers.Dropout(0.5),
+    ])
 
 
 def functional():
     inputs = tf.keras.Input(shape=data.shape[1:])
-    outputs = layers.Dropout(0.5)(layers.BatchNormalization()(layers.Conv2D(16, 3)(inputs)))
+    outputs = layers.Dropout(0.5)(
+        layers.BatchNormalization()(layers.Conv2D(16, 3)(inputs))
+    )
     return tf.keras.Model(inputs, outputs)
 
 
 class Subclass(tf.keras.Model):
     def __init__(self):
         super().__init__()
-        self.conv, self.bn, self.drop = layers.Conv2D(16, 3), layers.BatchNormalization(), layers.Dropout(0.5)
+        self.conv = layers.Conv2D(16, 3)
+        self.bn = layers.BatchNormalization()
+        self.drop = layers.Dropout(0.5)
 
     def call(self, inputs):  # no `training` parameter
         return self.drop(self.bn(self.conv(inputs)))
 
 
 def run(model, kwargs):
-    """Call the model once; return (BN updated its moving mean, Dropout dropped units)."""
-    model(data[:1])  # make sure the weights exist (a subclassed model creates them on its first call)
-    bn = next(layer for layer in model.layers if isinstance(layer, layers.BatchNormalization))
+    """Call `model` once; return (BN updated its moving mean, Dropout dropped units)."""
+    # Make sure the weights exist (a subclassed model creates them on its first call).
+    model(data[:1])
+    bn = next(
+        layer for layer in model.layers if isinstance(layer, layers.BatchNormalization)
+    )
     before = bn.moving_mean.numpy().copy()
     out = model(data, **kwargs).numpy()
-    return not np.allclose(before, bn.moving_mean.numpy()), bool(np.mean(out == 0.0) > 0.25)
+    bn_updated = not np.allclose(before, bn.moving_mean.numpy())
+    dropped = bool(np.mean(out == 0.0) > 0.25)
+    return bn_updated, dropped
 
 
+builders = {"Sequential": sequential, "Functional": functional, "Subclass": Subclass}
 yes_no = {True: "yes", False: "no"}
 print("| style      | training | BN updated | Dropout dropped |")
 print("|------------|----------|------------|-----------------|")
-for style, build in [("Sequential", sequential), ("Functional", functional), ("Subclass", Subclass)]:
+for style, build in builders.items():
     for training in ["omitted", None, True, False]:
         kwargs = {} if training == "omitted" else {"training": training}
         bn_updated, dropped = run(build(), kwargs)
-        print(f"| {style:<10} | {str(training):<8} | {yes_no[bn_updated]:<10} | {yes_no[dropped]:<15} |")
+        print(
+            f"| {style:<10} | {str(training):<8} | "
+            f"{yes_no[bn_updated]:<10} | {yes_no[dropped]:<15} |"
+        )
         assert bn_updated == dropped == (training is True), (style, training)

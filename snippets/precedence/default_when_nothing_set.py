@@ -1,4 +1,5 @@
-"""Keras 3, and Keras 2 with no learning phase set: when no `training` value is given anywhere, a layer runs with the default declared in its own call()."""
+"""Keras 3, and Keras 2 with no learning phase set: when no `training` value is
+given anywhere, a layer runs with the default declared in its own call()."""
 import numpy as np
 import tensorflow as tf
 

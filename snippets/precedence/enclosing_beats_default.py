@@ -1,5 +1,5 @@
-"""Keras 3 and Keras 2: an inner layer called without `training` takes the value of the enclosing model call, even when its
-own call() declares a different default."""
+"""Keras 3 and Keras 2: an inner layer called without `training` takes the value
+of the enclosing model call, even when its own call() declares a different default."""
 import numpy as np
 import tensorflow as tf
 

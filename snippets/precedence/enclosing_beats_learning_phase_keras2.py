@@ -1,5 +1,5 @@
-"""Keras 2 only: an inner layer called without `training` takes the value of the enclosing model call, not the
-learning phase."""
+"""Keras 2 only: an inner layer called without `training` takes the value of the
+enclosing model call, not the learning phase."""
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
@@ -37,5 +37,8 @@ for phase, outer in [(1, False), (0, True)]:
     tf.keras.backend.set_learning_phase(phase)
     model = Wrapper()
     model(x, training=outer)
-    print(f"learning phase {phase}, model(x, training={outer}): inner layer receives {model.inner.received}")
+    print(
+        f"learning phase {phase}, model(x, training={outer}): "
+        f"inner layer receives {model.inner.received}"
+    )
     assert model.inner.received is outer

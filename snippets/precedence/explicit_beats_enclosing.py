@@ -1,4 +1,5 @@
-"""Keras 3 and Keras 2: a `training` value passed explicitly to an inner layer beats the value of the enclosing model call."""
+"""Keras 3 and Keras 2: a `training` value passed explicitly to an inner layer beats
+the value of the enclosing model call."""
 import numpy as np
 import tensorflow as tf
 
@@ -29,5 +30,8 @@ for outer in [True, False]:
     model(x, training=outer)
     off, on = model.pinned_off.received, model.pinned_on.received
     call = f"model(x, training={outer})"
-    print(f"{call:<24} inner layer pinned to False receives {off!s:<5}  pinned to True receives {on}")
+    print(
+        f"{call:<24} inner layer pinned to False receives {off!s:<5}  "
+        f"pinned to True receives {on}"
+    )
     assert off is False and on is True, (outer, off, on)

@@ -1,10 +1,12 @@
-"""Keras 2 twin of explicit_beats_enclosing.py, written by `make outputs` (edit that file instead).
+"""Keras 2 twin of explicit_beats_enclosing.py: the same code on tf_keras.
+Written by `make outputs`; edit explicit_beats_enclosing.py instead.
 
-Keras 3 and Keras 2: a `training` value passed explicitly to an inner layer beats the value of the enclosing model call.
+Keras 3 and Keras 2: a `training` value passed explicitly to an inner layer beats
+the value of the enclosing model call.
 """
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf
@@ -36,5 +38,8 @@ for outer in [True, False]:
     model(x, training=outer)
     off, on = model.pinned_off.received, model.pinned_on.received
     call = f"model(x, training={outer})"
-    print(f"{call:<24} inner layer pinned to False receives {off!s:<5}  pinned to True receives {on}")
+    print(
+        f"{call:<24} inner layer pinned to False receives {off!s:<5}  "
+        f"pinned to True receives {on}"
+    )
     assert off is False and on is True, (outer, off, on)

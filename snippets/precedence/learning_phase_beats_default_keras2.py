@@ -1,5 +1,5 @@
-"""Keras 2 only: with no `training` value given, the learning phase beats the default declared in a layer's
-call()."""
+"""Keras 2 only: with no `training` value given, the learning phase beats the
+default declared in a layer's call()."""
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
@@ -43,6 +43,6 @@ for phase, layer_class in [(1, DefaultsToInfer), (0, DefaultsToTrain)]:
     layer(x)
     model = Wrapper(layer_class())
     model(x)
-    print(f"learning phase {phase}: {layer_class.__name__} layer(x) receives {layer.received!s:<5}  "
-          f"inside model(x) receives {model.inner.received}")
+    print(f"learning phase {phase}: {layer_class.__name__} layer(x) receives "
+          f"{layer.received!s:<5}  inside model(x) receives {model.inner.received}")
     assert layer.received is model.inner.received is (phase == 1)

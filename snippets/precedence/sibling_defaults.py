@@ -1,5 +1,6 @@
-"""Keras 3: when the model call gives no `training`, the call() default of one layer leaks to the layers called
-after it, so a later Dropout drops units in a plain model(x)."""
+"""Keras 3: when the model call gives no `training`, the call() default of one
+layer leaks to the layers called after it, so a later Dropout drops units in a
+plain model(x)."""
 import numpy as np
 import tensorflow as tf
 
@@ -23,7 +24,8 @@ class Model(tf.keras.Model):
 
 
 model = Model()
-for call, kwargs in [("model(x)", {}), ("model(x, training=False)", {"training": False})]:
+calls = [("model(x)", {}), ("model(x, training=False)", {"training": False})]
+for call, kwargs in calls:
     dropped = float(np.mean(model(x, **kwargs).numpy() == 0.0))
     print(f"{call:<24} share of units Dropout zeroed: {dropped:.1f}")
     assert (dropped > 0.3) == (call == "model(x)"), (call, dropped)

@@ -1,5 +1,5 @@
-"""Keras 2 (tf_keras): the call() default of one layer stays with that layer; a later Dropout stays off in a plain
-model(x)."""
+"""Keras 2 (tf_keras): the call() default of one layer stays with that layer;
+a later Dropout stays off in a plain model(x)."""
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
@@ -27,7 +27,8 @@ class Model(tf.keras.Model):
 
 
 model = Model()
-for call, kwargs in [("model(x)", {}), ("model(x, training=False)", {"training": False})]:
+calls = [("model(x)", {}), ("model(x, training=False)", {"training": False})]
+for call, kwargs in calls:
     dropped = float(np.mean(model(x, **kwargs).numpy() == 0.0))
     print(f"{call:<24} share of units Dropout zeroed: {dropped:.1f}")
     assert dropped == 0.0, (call, dropped)

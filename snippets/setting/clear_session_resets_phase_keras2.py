@@ -1,4 +1,5 @@
-"""Keras 2 only: tf.keras.backend.clear_session() forgets a learning phase set with set_learning_phase."""
+"""Keras 2 only: tf.keras.backend.clear_session() forgets a learning phase set with
+set_learning_phase."""
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
@@ -11,7 +12,8 @@ data = np.random.default_rng(0).normal(size=(8, 8, 8, 3)).astype("float32")
 
 
 def new_model_trains_when_called_bare():
-    """Build a fresh Conv2D -> BN -> Dropout model, call model(data), report whether it ran in training mode."""
+    """Build a fresh Conv2D -> BN -> Dropout model, call model(data), report whether
+    it ran in training mode."""
     model = tf.keras.Sequential([
         tf.keras.Input(shape=data.shape[1:]),
         tf.keras.layers.Conv2D(16, 3),

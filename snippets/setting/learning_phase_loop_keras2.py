@@ -1,5 +1,6 @@
-"""Keras 2 only: the old way. set_learning_phase(1) before training and set_learning_phase(0) before predicting;
-the model itself is called without `training`."""
+"""Keras 2 only: the old way. set_learning_phase(1) before training and
+set_learning_phase(0) before predicting; the model itself is called without
+`training`."""
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
@@ -46,7 +47,9 @@ first, second = predict(images).numpy(), predict(images).numpy()
 
 checks = {
     "training steps updated the BN moving mean": not np.allclose(start, after_training),
-    "predicting left the BN moving mean alone": np.allclose(after_training, bn.moving_mean.numpy()),
+    "predicting left the BN moving mean alone": np.allclose(
+        after_training, bn.moving_mean.numpy()
+    ),
     "two predictions are identical (no dropout)": np.allclose(first, second),
 }
 for check, ok in checks.items():

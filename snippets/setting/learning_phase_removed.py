@@ -1,5 +1,6 @@
-"""Keras 3: set_learning_phase, learning_phase and learning_phase_scope no longer exist, not even under
-tf.compat.v1.keras.backend; calling set_learning_phase raises AttributeError."""
+"""Keras 3: set_learning_phase, learning_phase and learning_phase_scope no longer
+exist, not even under tf.compat.v1.keras.backend; calling set_learning_phase raises
+AttributeError."""
 import tensorflow as tf
 
 try:

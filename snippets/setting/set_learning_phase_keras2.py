@@ -1,5 +1,6 @@
-"""Keras 2 only: set_learning_phase(1) puts a model called without `training` into training mode,
-set_learning_phase(0) back into inference mode, and the function warns that it is deprecated."""
+"""Keras 2 only: set_learning_phase(1) puts a model called without `training` into
+training mode, set_learning_phase(0) back into inference mode, and the function
+warns that it is deprecated."""
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
@@ -24,7 +25,9 @@ def call_without_training():
     """Call model(data); return (BN updated its moving mean, Dropout dropped units)."""
     before = bn.moving_mean.numpy().copy()
     out = model(data).numpy()
-    return not np.allclose(before, bn.moving_mean.numpy()), bool(np.mean(out == 0.0) > 0.25)
+    bn_updated = not np.allclose(before, bn.moving_mean.numpy())
+    dropped = bool(np.mean(out == 0.0) > 0.25)
+    return bn_updated, dropped
 
 
 for phase in [1, 0]:
@@ -33,8 +36,11 @@ for phase in [1, 0]:
         tf.keras.backend.set_learning_phase(phase)
     categories = sorted({w.category.__name__ for w in caught})
     deprecated = any("deprecated" in str(w.message) for w in caught)
-    bn_updated, dropout_dropped = call_without_training()
-    print(f"set_learning_phase({phase}): warning {categories}, mentions 'deprecated': {deprecated}")
-    print(f"  then model(data): BN updated: {bn_updated}, Dropout dropped: {dropout_dropped}")
+    bn_updated, dropped = call_without_training()
+    print(
+        f"set_learning_phase({phase}): warning {categories}, "
+        f"mentions 'deprecated': {deprecated}"
+    )
+    print(f"  then model(data): BN updated: {bn_updated}, Dropout dropped: {dropped}")
     assert categories == ["UserWarning"] and deprecated
-    assert bn_updated == dropout_dropped == (phase == 1)
+    assert bn_updated == dropped == (phase == 1)

@@ -1,5 +1,6 @@
-"""Keras 3 and Keras 2: a hand-written loop sets the training state with the `training` argument: training=True in the
-training step, training=False when predicting."""
+"""Keras 3 and Keras 2: a hand-written loop sets the training state with the
+`training` argument: training=True in the training step, training=False when
+predicting."""
 import numpy as np
 import tensorflow as tf
 
@@ -40,7 +41,9 @@ first, second = predict(images).numpy(), predict(images).numpy()
 
 checks = {
     "training steps updated the BN moving mean": not np.allclose(start, after_training),
-    "predicting left the BN moving mean alone": np.allclose(after_training, bn.moving_mean.numpy()),
+    "predicting left the BN moving mean alone": np.allclose(
+        after_training, bn.moving_mean.numpy()
+    ),
     "two predictions are identical (no dropout)": np.allclose(first, second),
 }
 for check, ok in checks.items():

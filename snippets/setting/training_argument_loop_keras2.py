@@ -1,11 +1,13 @@
-"""Keras 2 twin of training_argument_loop.py, written by `make outputs` (edit that file instead).
+"""Keras 2 twin of training_argument_loop.py: the same code on tf_keras.
+Written by `make outputs`; edit training_argument_loop.py instead.
 
-Keras 3 and Keras 2: a hand-written loop sets the training state with the `training` argument: training=True in the
-training step, training=False when predicting.
+Keras 3 and Keras 2: a hand-written loop sets the training state with the
+`training` argument: training=True in the training step, training=False when
+predicting.
 """
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras); set before TensorFlow is imported
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf
@@ -47,7 +49,9 @@ first, second = predict(images).numpy(), predict(images).numpy()
 
 checks = {
     "training steps updated the BN moving mean": not np.allclose(start, after_training),
-    "predicting left the BN moving mean alone": np.allclose(after_training, bn.moving_mean.numpy()),
+    "predicting left the BN moving mean alone": np.allclose(
+        after_training, bn.moving_mean.numpy()
+    ),
     "two predictions are identical (no dropout)": np.allclose(first, second),
 }
 for check, ok in checks.items():

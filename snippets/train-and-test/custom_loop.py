@@ -1,18 +1,19 @@
-"""A minimal custom loop: the @tf.function train step passes training=True, the test step training=False."""
+"""A minimal custom loop: the @tf.function train step passes training=True, the test
+step training=False."""
 import numpy as np
 import tensorflow as tf
 
 tf.keras.utils.set_random_seed(0)
 rng = np.random.default_rng(0)
 x = rng.normal(loc=2.0, size=(192, 10)).astype("float32")
-y = (x[:, :5].sum(axis=1) > 10.0).astype("int32")           # a learnable synthetic label
+y = (x[:, :5].sum(axis=1) > 10.0).astype("int32")  # a learnable synthetic label
 train_ds = tf.data.Dataset.from_tensor_slices((x[:128], y[:128])).batch(32)
 test_ds = tf.data.Dataset.from_tensor_slices((x[128:], y[128:])).batch(32)
 
 model = tf.keras.Sequential([
     tf.keras.Input(shape=(10,)),
     tf.keras.layers.Dense(16),
-    tf.keras.layers.BatchNormalization(momentum=0.9),  # Keras default 0.99 needs more steps
+    tf.keras.layers.BatchNormalization(momentum=0.9),  # default 0.99 needs more steps
     tf.keras.layers.ReLU(),
     tf.keras.layers.Dropout(0.3),
     tf.keras.layers.Dense(2),
@@ -25,7 +26,8 @@ optimizer = tf.keras.optimizers.Adam(0.01)
 @tf.function
 def train_step(xb, yb):
     with tf.GradientTape() as tape:
-        logits = model(xb, training=True)      # BN: batch statistics + update moving ones; Dropout on
+        # BN: batch statistics + update the moving ones; Dropout on
+        logits = model(xb, training=True)
         loss = loss_fn(yb, logits)
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
@@ -34,7 +36,7 @@ def train_step(xb, yb):
 
 @tf.function
 def test_step(xb, yb):
-    logits = model(xb, training=False)         # BN: moving statistics, untouched; Dropout off
+    logits = model(xb, training=False)  # BN: moving statistics, untouched; Dropout off
     return loss_fn(yb, logits), tf.argmax(logits, axis=1, output_type=tf.int32)
 
 
@@ -52,11 +54,16 @@ for epoch in range(1, 4):
     frozen = moving_mean()
     for xb, yb in test_ds:
         _, pred_a = test_step(xb, yb)
-        _, pred_b = test_step(xb, yb)                 # same batch again: Dropout off, so same answer
+        _, pred_b = test_step(xb, yb)  # same batch again: Dropout off, so same answer
         assert np.array_equal(pred_a, pred_b), "evaluation is not deterministic"
     stayed = np.allclose(frozen, moving_mean())
 
-    print(f"epoch {epoch}: train steps that moved BN stats {moved}/4, evaluation left them alone: {stayed}, "
-          f"moving_mean[:3] {np.round(frozen[:3], 2)}")
-    assert moved == 4, "a training step did not update BatchNormalization's moving statistics"
+    print(
+        f"epoch {epoch}: train steps that moved BN stats {moved}/4, "
+        f"evaluation left them alone: {stayed}, "
+        f"moving_mean[:3] {np.round(frozen[:3], 2)}"
+    )
+    assert moved == 4, (
+        "a training step did not update BatchNormalization's moving statistics"
+    )
     assert stayed, "evaluation changed BatchNormalization's moving statistics"

@@ -1,4 +1,5 @@
-"""training=True in the training step and model(x) when testing: BN and Dropout switch correctly (Keras 3 and 2)."""
+"""training=True in the training step and model(x) when testing: BN and Dropout
+switch correctly (Keras 3 and 2)."""
 import numpy as np
 import tensorflow as tf
 
@@ -26,13 +27,15 @@ for _ in range(3):
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
 moved_in_training = not np.allclose(bn.moving_mean.numpy(), 0.0)
 
-# Testing: model(x) means training=None, i.e. inference (training=False says the same, explicitly).
+# Testing: model(x) means training=None, i.e. inference
+# (training=False says the same, explicitly).
 before = bn.moving_mean.numpy().copy()
 first, second = model(x_test).numpy(), model(x_test, training=False).numpy()
 stayed_in_testing = np.allclose(before, bn.moving_mean.numpy())
 deterministic = np.array_equal(first, second)  # Dropout off: the two test calls agree
 
-flavour = "Keras 2" if tf.keras.layers.Layer.__module__.startswith("tf_keras") else "Keras 3"
+keras2 = tf.keras.layers.Layer.__module__.startswith("tf_keras")
+flavour = "Keras 2" if keras2 else "Keras 3"
 print("tf.keras is", flavour)
 print("BN moving stats moved with training=True:", moved_in_training)
 print("BN moving stats stayed with model(x):", stayed_in_testing)

@@ -1,4 +1,5 @@
-"""Keras 2: a tf.function reads the learning phase once, when it is traced; changing it later has no effect."""
+"""Keras 2: a tf.function reads the learning phase once, when it is traced; changing
+it later has no effect."""
 import os
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
 
@@ -30,4 +31,6 @@ second = moved_by_one_call()       # same graph: still training mode
 print("learning phase 1, first call  -> BN moving stats updated:", first)
 print("learning phase 0, second call -> BN moving stats updated:", second)
 print("traces:", step.experimental_get_tracing_count())
-assert first and second, "the traced function followed the new learning phase: revise the page"
+assert first and second, (
+    "the traced function followed the new learning phase: revise the page"
+)

@@ -1,8 +1,11 @@
-"""Keras 3 (tf.keras in TF >= 2.16) has no set_learning_phase: the learning-phase recipe cannot run there."""
+"""Keras 3 (tf.keras in TF >= 2.16) has no set_learning_phase: the learning-phase
+recipe cannot run there."""
 import tensorflow as tf
 
-print("tf.keras is", "Keras 2" if tf.keras.layers.Layer.__module__.startswith("tf_keras") else "Keras 3")
-print("backend has set_learning_phase:", hasattr(tf.keras.backend, "set_learning_phase"))
+keras2 = tf.keras.layers.Layer.__module__.startswith("tf_keras")
+print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
+has_it = hasattr(tf.keras.backend, "set_learning_phase")
+print("backend has set_learning_phase:", has_it)
 try:
     tf.keras.backend.set_learning_phase(1)
 except AttributeError as error:

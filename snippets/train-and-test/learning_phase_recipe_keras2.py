@@ -1,4 +1,5 @@
-"""Keras 2 only: set_learning_phase(1) before training calls and 0 before test calls switches BN and Dropout."""
+"""Keras 2 only: set_learning_phase(1) before training calls and 0 before test calls
+switches BN and Dropout."""
 import os
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
 

@@ -1,9 +1,11 @@
-"""BatchNormalization updates moving_mean / moving_variance only when called with training=True."""
+"""BatchNormalization updates moving_mean / moving_variance only when called
+with training=True."""
 import numpy as np
 import tensorflow as tf
 
 tf.keras.utils.set_random_seed(0)
-batch = np.random.default_rng(0).normal(loc=5.0, scale=2.0, size=(64, 3)).astype("float32")
+rng = np.random.default_rng(0)
+batch = rng.normal(loc=5.0, scale=2.0, size=(64, 3)).astype("float32")
 
 bn = tf.keras.layers.BatchNormalization(momentum=0.9)
 bn.build(batch.shape)
@@ -25,7 +27,8 @@ moved = {
 for call, changed in moved.items():
     print(f"{call:<27} moving statistics changed: {changed}")
 
-# Only the training=True call moves the statistics: 0.9 * 0 + 0.1 * batch mean (about 5).
+# Only the training=True call moves the statistics:
+# 0.9 * 0 + 0.1 * batch mean (about 5).
 assert moved == {
     "bn(batch)": False,
     "bn(batch, training=False)": False,

@@ -1,4 +1,5 @@
-"""Dropout zeroes units, and scales the survivors by 1 / (1 - rate), only when called with training=True."""
+"""Dropout zeroes units, and scales the survivors by 1 / (1 - rate), only when
+called with training=True."""
 import numpy as np
 import tensorflow as tf
 
@@ -19,6 +20,7 @@ for call, (kwargs, should_drop) in cases.items():
     survivors = sorted({round(float(v), 3) for v in y[y != 0.0]})
     print(f"{call:<26} share zeroed: {zeroed:.2f}  surviving values: {survivors}")
     if should_drop:
-        assert 0.4 < zeroed < 0.6 and survivors == [1 / (1 - rate)], (call, zeroed, survivors)
+        assert 0.4 < zeroed < 0.6, (call, zeroed, survivors)
+        assert survivors == [1 / (1 - rate)], (call, zeroed, survivors)
     else:
         assert zeroed == 0.0 and survivors == [1.0], (call, zeroed, survivors)

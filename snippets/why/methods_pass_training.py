@@ -1,5 +1,6 @@
-"""Keras 3 and Keras 2: fit and train_on_batch call the model with training=True; evaluate, test_on_batch, predict and
-predict_on_batch with training=False; a bare model(x) passes None."""
+"""Keras 3 and Keras 2: fit and train_on_batch call the model with training=True;
+evaluate, test_on_batch, predict and predict_on_batch with training=False;
+a bare model(x) passes None."""
 import numpy as np
 import tensorflow as tf
 
@@ -13,7 +14,7 @@ received = set()  # every `training` value that reaches RecordTraining.call
 
 
 class RecordTraining(tf.keras.layers.Layer):
-    """Passes its input through and records the `training` value Keras hands to `call`."""
+    """Passes inputs through and records the `training` value Keras hands to `call`."""
 
     def call(self, inputs, training=None):
         received.add(training)
@@ -21,8 +22,11 @@ class RecordTraining(tf.keras.layers.Layer):
 
 
 def fresh_model():
-    # A new model per method: Keras traces each method's step function once and reuses it.
-    model = tf.keras.Sequential([tf.keras.Input(shape=(4,)), RecordTraining(), tf.keras.layers.Dense(1)])
+    # A new model per method: Keras traces each method's step function once
+    # and reuses it.
+    model = tf.keras.Sequential(
+        [tf.keras.Input(shape=(4,)), RecordTraining(), tf.keras.layers.Dense(1)]
+    )
     model.compile(optimizer="sgd", loss="mse")
     return model
 
