@@ -18,6 +18,7 @@ cwd at the repository root), with stdout and stderr sent to files; stdout is the
 """
 from __future__ import annotations
 
+import ast
 import dataclasses
 import difflib
 import io
@@ -25,6 +26,7 @@ import os
 import pathlib
 import re
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -183,8 +185,6 @@ def notebook_blocks(docs: pathlib.Path, root: pathlib.Path) -> list[Block]:
 
 def build(root: pathlib.Path, site_dir: pathlib.Path) -> tuple[bool, str]:
     """`mkdocs build --strict` of the project at root into site_dir; returns (ok, log)."""
-    import subprocess
-
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     proc = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
                           cwd=root, env=env, capture_output=True, text=True)
@@ -196,8 +196,6 @@ TWIN_MARK = "Keras 2 twin of "
 
 def twin_source(source: pathlib.Path) -> str:
     """The Keras 2 twin of a Keras 3 snippet: the same file, with tf_keras selected before TensorFlow loads."""
-    import ast
-
     text = source.read_text(encoding="utf-8")
     tree = ast.parse(text)
     doc = ast.get_docstring(tree) or ""
