@@ -9,12 +9,14 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: serve test outputs build bench help
+.PHONY: serve test outputs twins build bench help
 
 help:
 	@echo "make serve    build and serve the site on http://$(HOST):$(PORT) with live reload"
 	@echo "make test     every test: snippets and their outputs, guards, strict build, links, browser"
-	@echo "make outputs  re-run every snippet and rewrite its recorded output (snippets/**/*.out)"
+	@echo "make outputs  re-run every snippet and rewrite its recorded output (snippets/**/*.out);"
+	@echo "              ONLY=\"snippets/a/b.py ...\" records just those (and their Keras 2 twins)"
+	@echo "make twins    rewrite the generated Keras 2 twins (snippets/<topic>/keras2/) from their sources"
 	@echo "make build    strict static build into site/"
 	@echo "make bench    runner speed (fork from a warm interpreter vs fresh processes) and page weight"
 
@@ -30,7 +32,10 @@ test: $(READY)
 	$(PY) -m pytest
 
 outputs: $(READY)
-	$(PY) tests/runner.py --outputs
+	$(PY) tests/runner.py --outputs $(ONLY)
+
+twins: $(READY)
+	$(PY) tests/runner.py --twins
 
 build: $(READY)
 	$(VENV)/bin/mkdocs build --strict --site-dir site

@@ -191,30 +191,50 @@ def build(root: pathlib.Path, site_dir: pathlib.Path) -> tuple[bool, str]:
     return proc.returncode == 0, proc.stdout + proc.stderr
 
 
-TWIN_MARK = "Keras 2 twin of "
+TWIN_DIR = "keras2"  # snippets/<topic>/keras2/<name>.py is generated from snippets/<topic>/<name>.py
 
 
 def twin_source(source: pathlib.Path) -> str:
     """The Keras 2 twin of a Keras 3 snippet: the same file, with tf_keras selected before TensorFlow loads."""
     text = source.read_text(encoding="utf-8")
     tree = ast.parse(text)
-    doc = ast.get_docstring(tree) or ""
-    body_start = tree.body[0].end_lineno if doc else 0
+    doc = ast.get_docstring(tree, clean=False)
+    body_start = tree.body[0].end_lineno if doc is not None else 0
+    head = "\n".join(text.splitlines()[:body_start])
     body = "\n".join(text.splitlines()[body_start:]).lstrip("\n")
-    return (f'"""{TWIN_MARK}{source.name}: the same code on tf_keras.\n'
-            f"Written by `make outputs`; edit {source.name} instead.\n\n{doc}\n\"\"\"\n"
-            f"import os\n\n"
-            f'os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow\n\n'
-            f"{body}\n")
+    return (f"{head}\n" if head else "") + (
+        "import os\n\n"
+        'os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow\n\n'
+        f"{body}\n")
 
 
 def twins(root: pathlib.Path) -> dict[pathlib.Path, pathlib.Path]:
-    """Generated Keras 2 twins (files starting with the twin mark) -> their Keras 3 source."""
-    found = {}
-    for twin in sorted((root / "snippets").rglob("*_keras2.py")):
-        if twin.read_text(encoding="utf-8").startswith(f'"""{TWIN_MARK}'):
-            found[twin] = twin.with_name(twin.name.replace("_keras2.py", ".py"))
-    return found
+    """Generated Keras 2 twins (every .py in a keras2/ folder) -> their Keras 3 source one folder up."""
+    return {twin: twin.parent.parent / twin.name
+            for twin in sorted((root / "snippets").rglob(f"{TWIN_DIR}/*.py"))}
+
+
+def write_twins(root: pathlib.Path) -> int:
+    """make twins: rewrite every generated Keras 2 twin from its source (text only, no TensorFlow).
+    A twin a page includes that does not exist yet is created."""
+    for page in sorted((root / "docs").rglob("*.md")):
+        for raw in page.read_text(encoding="utf-8").splitlines():
+            m = INCLUDE.match(raw)
+            target = m.group("target") if m else ""
+            if f"/{TWIN_DIR}/" in target and target.endswith(".py"):
+                twin = root / "snippets" / target
+                if not twin.exists() and (twin.parent.parent / twin.name).exists():
+                    twin.parent.mkdir(exist_ok=True)
+                    twin.write_text("", encoding="utf-8")
+    for twin, source in twins(root).items():
+        if not source.exists():
+            print(f"{_rel(twin, root)}: no source {_rel(source, root)}; delete the twin or restore its source")
+            return 1
+        text = twin_source(source)
+        if twin.read_text(encoding="utf-8") != text:
+            twin.write_text(text, encoding="utf-8")
+            print(f"updated   {_rel(twin, root)}")
+    return 0
 
 
 def collect(root: pathlib.Path = ROOT) -> tuple[list[Block], list[str]]:
@@ -243,7 +263,7 @@ def collect(root: pathlib.Path = ROOT) -> tuple[list[Block], list[str]]:
         if not source.exists():
             problems.append(f"{_rel(twin, root)}: a Keras 2 twin of {source.name}, which does not exist")
         elif twin.read_text(encoding="utf-8") != twin_source(source):
-            problems.append(f"{_rel(twin, root)}: out of date with {_rel(source, root)}; run `make outputs`")
+            problems.append(f"{_rel(twin, root)}: out of date with {_rel(source, root)}; run `make twins`")
     return blocks, problems
 
 
@@ -364,7 +384,7 @@ def check(block: Block, root: pathlib.Path = ROOT, timeout: float | None = None)
     return Result(True, stdout)
 
 
-def write_outputs(root: pathlib.Path = ROOT) -> int:
+def write_outputs(root: pathlib.Path = ROOT, only: list[str] | None = None) -> int:
     """make outputs: run every Python snippet block and record its stdout beside it as <name>.out."""
     pre, docs = snippet_preprocessor(root)
     for page in sorted(docs.rglob("*.md")):  # create records that do not exist yet, so pages expand
@@ -372,12 +392,14 @@ def write_outputs(root: pathlib.Path = ROOT) -> int:
             m = INCLUDE.match(raw)
             if m and m.group("target").endswith(".out") and not pre.get_snippet_path(m.group("target")):
                 (root / "snippets" / m.group("target")).touch()
-    for twin, source in twins(root).items():
-        twin.write_text(twin_source(source), encoding="utf-8")
+    write_twins(root)
     blocks, _ = collect(root)
     failures, done = 0, set()
     for block in blocks:
         if block.lang not in PY_LANGS or block.expected is None or block.snippet in done:
+            continue
+        source = twins(root).get(block.path)
+        if only and block.snippet not in only and (not source or _rel(source, root) not in only):
             continue
         done.add(block.snippet)
         status, stdout, stderr = execute(block, root)
@@ -392,8 +414,11 @@ def write_outputs(root: pathlib.Path = ROOT) -> int:
 
 
 def main(argv: list[str]) -> int:
+    if "--twins" in argv:
+        return write_twins(ROOT)
     if "--outputs" in argv:
-        return write_outputs(ROOT)
+        only = [a for a in argv if a != "--outputs"]
+        return write_outputs(ROOT, [_rel(pathlib.Path(a), ROOT) for a in only] or None)
     blocks, problems = collect(ROOT)
     for p in problems:
         print("PROBLEM", p)
