@@ -1,12 +1,8 @@
-"""Keras 2 twin of recipe.py: the same code on tf_keras.
-Written by `make outputs`; edit recipe.py instead.
-
-The recipe on one screen: training=True in the train step, training=False in
-the eval step; BN and Dropout obey.
-"""
+"""The recipe on one screen: training=True in the train step, training=False in
+the eval step; BN and Dropout obey."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

@@ -1,12 +1,8 @@
-"""Keras 2 twin of correct_loop_passes.py: the same code on tf_keras.
-Written by `make outputs`; edit correct_loop_passes.py instead.
-
-A loop that passes training=True to train and training=False to evaluate passes the
-checker.
-"""
+"""A loop that passes training=True to train and training=False to evaluate passes the
+checker."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

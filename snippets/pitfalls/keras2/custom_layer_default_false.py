@@ -1,12 +1,8 @@
-"""Keras 2 twin of custom_layer_default_false.py: the same code on tf_keras.
-Written by `make outputs`; edit custom_layer_default_false.py instead.
-
-A custom layer's call(..., training=False) default applies only when no enclosing
-call says otherwise.
-"""
+"""A custom layer's call(..., training=False) default applies only when no enclosing
+call says otherwise."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

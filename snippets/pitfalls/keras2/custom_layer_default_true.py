@@ -1,12 +1,8 @@
-"""Keras 2 twin of custom_layer_default_true.py: the same code on tf_keras.
-Written by `make outputs`; edit custom_layer_default_true.py instead.
-
-A custom layer with call(..., training=True) runs in training mode whenever nobody
-passes `training`.
-"""
+"""A custom layer with call(..., training=True) runs in training mode whenever nobody
+passes `training`."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

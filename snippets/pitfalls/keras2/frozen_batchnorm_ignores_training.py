@@ -1,12 +1,8 @@
-"""Keras 2 twin of frozen_batchnorm_ignores_training.py: the same code on tf_keras.
-Written by `make outputs`; edit frozen_batchnorm_ignores_training.py instead.
-
-BatchNormalization with trainable=False runs in inference mode even when called
-with training=True; Dropout doesn't care.
-"""
+"""BatchNormalization with trainable=False runs in inference mode even when called
+with training=True; Dropout doesn't care."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

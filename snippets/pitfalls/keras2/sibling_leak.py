@@ -1,12 +1,8 @@
-"""Keras 2 twin of sibling_leak.py: the same code on tf_keras.
-Written by `make outputs`; edit sibling_leak.py instead.
-
-Keras 3.15: after self.bn(h, training=False), a sibling called without `training`
-inherits False (Keras 2: it does not).
-"""
+"""Keras 3.15: after self.bn(h, training=False), a sibling called without `training`
+inherits False (Keras 2: it does not)."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

@@ -1,12 +1,8 @@
-"""Keras 2 twin of sibling_leak_fix.py: the same code on tf_keras.
-Written by `make outputs`; edit sibling_leak_fix.py instead.
-
-Fix for Keras 3 and 2: give call a training=None parameter and pass
-training=training to the sibling.
-"""
+"""Fix for Keras 3 and 2: give call a training=None parameter and pass
+training=training to the sibling."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

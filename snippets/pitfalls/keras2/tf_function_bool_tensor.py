@@ -1,12 +1,8 @@
-"""Keras 2 twin of tf_function_bool_tensor.py: the same code on tf_keras.
-Written by `make outputs`; edit tf_function_bool_tensor.py instead.
-
-Keras 3: passing `training` as a tf.bool tensor inside tf.function raises; Keras 2
-accepts it.
-"""
+"""Keras 3: passing `training` as a tf.bool tensor inside tf.function raises; Keras 2
+accepts it."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

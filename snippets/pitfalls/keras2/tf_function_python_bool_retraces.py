@@ -1,12 +1,8 @@
-"""Keras 2 twin of tf_function_python_bool_retraces.py: the same code on tf_keras.
-Written by `make outputs`; edit tf_function_python_bool_retraces.py instead.
-
-Inside tf.function a Python bool `training` is a trace-time constant: one trace per
-value, none on repeat.
-"""
+"""Inside tf.function a Python bool `training` is a trace-time constant: one trace per
+value, none on repeat."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

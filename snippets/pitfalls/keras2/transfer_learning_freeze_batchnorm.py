@@ -1,12 +1,8 @@
-"""Keras 2 twin of transfer_learning_freeze_batchnorm.py: the same code on tf_keras.
-Written by `make outputs`; edit transfer_learning_freeze_batchnorm.py instead.
-
-Fine-tuning fix for Keras 3 and 2: when unfreezing the base, keep its
-BatchNormalization layers trainable=False.
-"""
+"""Fine-tuning fix for Keras 3 and 2: when unfreezing the base, keep its
+BatchNormalization layers trainable=False."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

@@ -1,12 +1,8 @@
-"""Keras 2 twin of transfer_learning_training_false.py: the same code on tf_keras.
-Written by `make outputs`; edit transfer_learning_training_false.py instead.
-
-base(inputs, training=False) in a Functional model: kept by Keras 2, overridden by
-Keras 3.15 once the base is unfrozen.
-"""
+"""base(inputs, training=False) in a Functional model: kept by Keras 2, overridden by
+Keras 3.15 once the base is unfrozen."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

@@ -1,12 +1,8 @@
-"""Keras 2 twin of default_when_nothing_set.py: the same code on tf_keras.
-Written by `make outputs`; edit default_when_nothing_set.py instead.
-
-Keras 3, and Keras 2 with no learning phase set: when no `training` value is
-given anywhere, a layer runs with the default declared in its own call().
-"""
+"""Keras 3, and Keras 2 with no learning phase set: when no `training` value is
+given anywhere, a layer runs with the default declared in its own call()."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

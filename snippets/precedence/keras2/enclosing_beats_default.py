@@ -1,12 +1,8 @@
-"""Keras 2 twin of enclosing_beats_default.py: the same code on tf_keras.
-Written by `make outputs`; edit enclosing_beats_default.py instead.
-
-Keras 3 and Keras 2: an inner layer called without `training` takes the value
-of the enclosing model call, even when its own call() declares a different default.
-"""
+"""Keras 3 and Keras 2: an inner layer called without `training` takes the value
+of the enclosing model call, even when its own call() declares a different default."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

@@ -1,12 +1,8 @@
-"""Keras 2 twin of explicit_beats_enclosing.py: the same code on tf_keras.
-Written by `make outputs`; edit explicit_beats_enclosing.py instead.
-
-Keras 3 and Keras 2: a `training` value passed explicitly to an inner layer beats
-the value of the enclosing model call.
-"""
+"""Keras 3 and Keras 2: a `training` value passed explicitly to an inner layer beats
+the value of the enclosing model call."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

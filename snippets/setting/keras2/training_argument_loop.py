@@ -1,13 +1,9 @@
-"""Keras 2 twin of training_argument_loop.py: the same code on tf_keras.
-Written by `make outputs`; edit training_argument_loop.py instead.
-
-Keras 3 and Keras 2: a hand-written loop sets the training state with the
+"""Keras 3 and Keras 2: a hand-written loop sets the training state with the
 `training` argument: training=True in the training step, training=False when
-predicting.
-"""
+predicting."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

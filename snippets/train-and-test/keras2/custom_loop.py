@@ -1,12 +1,8 @@
-"""Keras 2 twin of custom_loop.py: the same code on tf_keras.
-Written by `make outputs`; edit custom_loop.py instead.
-
-A minimal custom loop: the @tf.function train step passes training=True, the test
-step training=False.
-"""
+"""A minimal custom loop: the @tf.function train step passes training=True, the test
+step training=False."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

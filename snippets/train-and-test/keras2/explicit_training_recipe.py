@@ -1,12 +1,8 @@
-"""Keras 2 twin of explicit_training_recipe.py: the same code on tf_keras.
-Written by `make outputs`; edit explicit_training_recipe.py instead.
-
-training=True in the training step and model(x) when testing: BN and Dropout
-switch correctly (Keras 3 and 2).
-"""
+"""training=True in the training step and model(x) when testing: BN and Dropout
+switch correctly (Keras 3 and 2)."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf

@@ -1,13 +1,9 @@
-"""Keras 2 twin of methods_pass_training.py: the same code on tf_keras.
-Written by `make outputs`; edit methods_pass_training.py instead.
-
-Keras 3 and Keras 2: fit and train_on_batch call the model with training=True;
+"""Keras 3 and Keras 2: fit and train_on_batch call the model with training=True;
 evaluate, test_on_batch, predict and predict_on_batch with training=False;
-a bare model(x) passes None.
-"""
+a bare model(x) passes None."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
 
 import numpy as np
 import tensorflow as tf
