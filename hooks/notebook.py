@@ -1,30 +1,34 @@
-"""MkDocs hook for the executed notebook page(s) rendered by mkdocs-jupyter (docs/notebook.py).
+"""MkDocs hook for the executed notebook page(s) rendered by mkdocs-jupyter
+(docs/notebook.py).
 
-1. Quiet, Keras 3 kernel. mkdocs-jupyter starts the notebook kernel as a child of this process, so the
-   kernel inherits os.environ. TensorFlow 2.21 writes some C++ log lines to file descriptor 2 while it
-   loads (oneDNN, cudart_stub) whatever TF_CPP_MIN_LOG_LEVEL says, and ipykernel forwards fd-level output
-   into the notebook. So the kernel gets its own IPYTHONDIR whose profile sets
-   IPKernelApp.capture_fd_output = False: C/C++ output goes to the build log, not the page, while Python
-   output (print, warnings, tracebacks) is still captured. TF_CPP_MIN_LOG_LEVEL=2 quiets the rest,
-   TF_USE_LEGACY_KERAS is removed because the notebook is about Keras 3, and MPLBACKEND is set to the
-   inline backend: an inherited MPLBACKEND=Agg (tests/runner.py sets one) would make plt.show() draw
-   nothing and the page would silently lose its plots.
-2. Environment-keyed cache. mkdocs-jupyter keys its cache (.cache/mkdocs-jupyter/<sha256>.json) on the
-   notebook's bytes and its own options only. Its cache_dir is pointed at a sub-folder named after a hash
-   of the Python version, platform, every installed distribution's version and the environment variables
-   that can change results, so outputs computed in another environment are never served. A relative
-   cache_dir is taken relative to mkdocs.yml, not the working directory.
-3. Download. Writes <name>.ipynb (jupytext conversion of the source, without outputs, links made absolute
-   with site_url) and <name>.py next to the page and adds buttons for them under the page title.
-   mkdocs-jupyter's include_source only copies the source file (here the jupytext .py, under the symlink's
-   name) and Material shows no button for it without a theme override.
-4. Checks and alt text. Relative links in a notebook page must resolve to a file of the site (mkdocs does
-   not validate links inside the HTML that mkdocs-jupyter produces). Every code cell that draws a figure
-   carries its alt text in the cell header (`# %% alt="..."`); the page's images get those texts in order
-   instead of nbconvert's "No description has been provided", and a page with more or fewer images than
-   alt texts is a warning (an error with strict: true), so a lost plot fails the build.
-5. `mkdocs serve` also watches the real folder behind a symlinked notebook.
-"""
+1. Quiet, Keras 3 kernel. mkdocs-jupyter starts the notebook kernel as a child of this
+process, so the kernel inherits os.environ. TensorFlow 2.21 writes some C++ log lines to
+file descriptor 2 while it loads (oneDNN, cudart_stub) whatever TF_CPP_MIN_LOG_LEVEL
+says, and ipykernel forwards fd-level output into the notebook. So the kernel gets its
+own IPYTHONDIR whose profile sets IPKernelApp.capture_fd_output = False: C/C++ output
+goes to the build log, not the page, while Python output (print, warnings, tracebacks)
+is still captured. TF_CPP_MIN_LOG_LEVEL=2 quiets the rest, TF_USE_LEGACY_KERAS is
+removed because the notebook is about Keras 3, and MPLBACKEND is set to the inline
+backend: an inherited MPLBACKEND=Agg (tests/runner.py sets one) would make plt.show()
+draw nothing and the page would silently lose its plots. 2. Environment-keyed cache.
+mkdocs-jupyter keys its cache (.cache/mkdocs-jupyter/<sha256>.json) on the notebook's
+bytes and its own options only. Its cache_dir is pointed at a sub-folder named after a
+hash of the Python version, platform, every installed distribution's version and the
+environment variables that can change results, so outputs computed in another
+environment are never served. A relative cache_dir is taken relative to mkdocs.yml, not
+the working directory. 3. Download. Writes <name>.ipynb (jupytext conversion of the
+source, without outputs, links made absolute with site_url) and <name>.py next to the
+page and adds buttons for them under the page title. mkdocs-jupyter's include_source
+only copies the source file (here the jupytext .py, under the symlink's name) and
+Material shows no button for it without a theme override. 4. Checks and alt text.
+Relative links in a notebook page must resolve to a file of the site (mkdocs does not
+validate links inside the HTML that mkdocs-jupyter produces). Every code cell that draws
+a figure carries its alt text in the cell header (`# %% alt="..."`); the page's images
+get those texts in order instead of nbconvert's "No description has been provided", and
+a page with more or fewer images than alt texts is a warning (an error with strict:
+true), so a lost plot fails the build. 5. `mkdocs serve` also watches the real folder
+behind a symlinked notebook."""
+
 import functools
 import hashlib
 import importlib.metadata
@@ -40,24 +44,44 @@ log = logging.getLogger("mkdocs.hooks.notebook")
 
 KERNEL_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "2",  # TensorFlow C++ logging: errors only
-    "MPLBACKEND": "module://matplotlib_inline.backend_inline",  # figures become image outputs
+    # figures become image outputs
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
 }
-KERNEL_CONFIG = "c.IPKernelApp.capture_fd_output = False  # written by hooks/notebook.py\n"
+KERNEL_CONFIG = (
+    "c.IPKernelApp.capture_fd_output = False  # written by hooks/notebook.py\n"
+)
 KERNEL_ENV_REMOVED = ("TF_USE_LEGACY_KERAS",)
-ENV_PREFIXES = ("TF_", "KERAS_", "CUDA_", "XLA_", "OMP_", "MKL_", "MPL", "PYTHONHASHSEED", "JUPYTER")
+ENV_PREFIXES = (
+    "TF_",
+    "KERAS_",
+    "CUDA_",
+    "XLA_",
+    "OMP_",
+    "MKL_",
+    "MPL",
+    "PYTHONHASHSEED",
+    "JUPYTER",
+)
 HOOK_VERSION = "3"  # bump when this hook changes what a notebook page contains
 PLUGIN = "mkdocs-jupyter"
 
 
 @functools.lru_cache(maxsize=1)
 def environment_key():
-    """A short hash of everything outside the notebook file that can change its executed outputs."""
-    parts = [f"hook={HOOK_VERSION}", f"python={sys.version}", f"platform={platform.system()}-{platform.machine()}"]
+    """A short hash of everything outside the notebook file that can change its executed
+    outputs."""
+    parts = [
+        f"hook={HOOK_VERSION}",
+        f"python={sys.version}",
+        f"platform={platform.system()}-{platform.machine()}",
+    ]
     parts += sorted(
         f"dist={(dist.metadata['Name'] or '?').lower()}=={dist.version}"
         for dist in importlib.metadata.distributions()
     )
-    parts += sorted(f"env={k}={v}" for k, v in os.environ.items() if k.startswith(ENV_PREFIXES))
+    parts += sorted(
+        f"env={k}={v}" for k, v in os.environ.items() if k.startswith(ENV_PREFIXES)
+    )
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
@@ -74,22 +98,30 @@ def on_config(config):
     profile = os.path.join(base, "ipython", "profile_default")
     os.makedirs(profile, exist_ok=True)
     kernel_config = os.path.join(profile, "ipython_kernel_config.py")
-    if not os.path.exists(kernel_config) or open(kernel_config, encoding="utf-8").read() != KERNEL_CONFIG:
+    if (
+        not os.path.exists(kernel_config)
+        or open(kernel_config, encoding="utf-8").read() != KERNEL_CONFIG
+    ):
         with open(kernel_config, "w", encoding="utf-8") as f:
             f.write(KERNEL_CONFIG)
     os.environ["IPYTHONDIR"] = os.path.dirname(profile)
-    # environment_key() reads os.environ after the updates above: the key describes the kernel's environment.
+    # environment_key() reads os.environ after the updates above: the key describes the
+    # kernel's environment.
     plugin.config["cache_dir"] = os.path.join(base, f"env-{environment_key()}")
     log.debug("mkdocs-jupyter cache folder: %s", plugin.config["cache_dir"])
     return config
 
 
 def _is_notebook(page):
-    return getattr(page, "nb_url", None) is not None  # set by mkdocs-jupyter for the pages it renders
+    return (
+        getattr(page, "nb_url", None) is not None
+    )  # set by mkdocs-jupyter for the pages it renders
 
 
 def _stem(page):
-    return os.path.splitext(os.path.basename(os.path.realpath(page.file.abs_src_path)))[0]
+    return os.path.splitext(os.path.basename(os.path.realpath(page.file.abs_src_path)))[
+        0
+    ]
 
 
 GENERIC_ALT = 'alt="No description has been provided for this image"'
@@ -102,9 +134,13 @@ def _add_alt_texts(html, page):
     alts = [cell.metadata["alt"] for cell in nb.cells if "alt" in cell.metadata]
     found = html.count(GENERIC_ALT)
     if found != len(alts):
-        log.warning("Notebook page '%s' shows %d image(s) but its cells declare %d alt text(s) "
-                    "(a figure was lost, or a figure cell lacks `# %%%% alt=\"...\"`).",
-                    page.file.src_uri, found, len(alts))
+        log.warning(
+            "Notebook page '%s' shows %d image(s) but its cells declare %d alt text(s) "
+            '(a figure was lost, or a figure cell lacks `# %%%% alt="..."`).',
+            page.file.src_uri,
+            found,
+            len(alts),
+        )
     for alt in alts:
         html = html.replace(GENERIC_ALT, f'alt="{escape(alt)}"', 1)
     return html
@@ -120,12 +156,18 @@ def on_page_content(html, page, config, files):
             continue
         target = urlsplit(urljoin("http://site/" + page.url, href)).path.lstrip("/")
         if target not in known and target.rstrip("/") + "/" not in known:
-            log.warning("Notebook page '%s' links to '%s', which is not part of the site.", page.file.src_uri, href)
+            log.warning(
+                "Notebook page '%s' links to '%s', which is not part of the site.",
+                page.file.src_uri,
+                href,
+            )
     stem = _stem(page)
     buttons = (
         f'<p class="notebook-download">'
-        f'<a class="md-button md-button--primary" href="{stem}.ipynb" download>Download the notebook (.ipynb)</a> '
-        f'<a class="md-button" href="{stem}.py" download>Download as a script (.py)</a></p>'
+        f'<a class="md-button md-button--primary" href="{stem}.ipynb" download>'
+        "Download the notebook (.ipynb)</a> "
+        f'<a class="md-button" href="{stem}.py" download>'
+        "Download as a script (.py)</a></p>"
     )
     html, count = re.subn(r"</h1>", "</h1>\n" + buttons, html, count=1)
     return html if count else buttons + html
@@ -155,10 +197,15 @@ def on_post_page(output, page, config):
     for number, cell in enumerate(nb.cells):
         cell["id"] = f"cell-{number}"  # stable ids: the same source gives the same file
         if cell.cell_type == "markdown" and config.site_url:
-            cell.source = _absolute_links(cell.source, urljoin(config.site_url, page.url))
+            cell.source = _absolute_links(
+                cell.source, urljoin(config.site_url, page.url)
+            )
     with open(os.path.join(target_dir, f"{stem}.ipynb"), "w", encoding="utf-8") as f:
         f.write(jupytext.writes(nb, fmt="ipynb"))
-    with open(src, "rb") as source, open(os.path.join(target_dir, f"{stem}.py"), "wb") as f:
+    with (
+        open(src, "rb") as source,
+        open(os.path.join(target_dir, f"{stem}.py"), "wb") as f,
+    ):
         f.write(source.read())
     return output
 
@@ -170,6 +217,8 @@ def on_serve(server, config, builder):
             path = os.path.join(root, name)
             if os.path.islink(path) and name.endswith((".py", ".ipynb")):
                 real_dir = os.path.dirname(os.path.realpath(path))
-                if not os.path.commonpath([real_dir, os.path.realpath(docs)]) == os.path.realpath(docs):
+                if not os.path.commonpath(
+                    [real_dir, os.path.realpath(docs)]
+                ) == os.path.realpath(docs):
                     server.watch(real_dir)
     return server

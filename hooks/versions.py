@@ -1,10 +1,13 @@
-"""MkDocs hook: the footer line "Verified with TensorFlow X, Keras Y, tf_keras Z" on every page.
+"""MkDocs hook: the footer line "Verified with TensorFlow X, Keras Y, tf_keras Z" on
+every page.
 
-The versions are never typed by hand: they are read from snippets/environment/versions.out, the recorded output
-of snippets/environment/versions.py. That snippet is shown on the References page, so the snippet tests fail
-whenever the .out differs from what the environment running them prints (`make outputs` rewrites it).
-The line is appended to `copyright`, which Material prints in the footer of every page.
-"""
+The versions are never typed by hand: they are read from
+snippets/environment/versions.out, the recorded output of
+snippets/environment/versions.py. That snippet is shown on the References page, so the
+snippet tests fail whenever the .out differs from what the environment running them
+prints (`make outputs` rewrites it). The line is appended to `copyright`, which Material
+prints in the footer of every page."""
+
 import os
 import re
 
@@ -16,20 +19,29 @@ LINE = re.compile(r"^(?P<name>\S+) (?P<version>\d+\.\d+\S*)$")
 
 
 def footer_line(path):
-    """'Verified with TensorFlow 2.21.0, Keras 3.15.1, tf_keras 2.21.0' from the recorded output at path."""
+    """'Verified with TensorFlow 2.21.0, Keras 3.15.1, tf_keras 2.21.0' from the
+    recorded output at path."""
     if not os.path.isfile(path):
-        raise PluginError(f"hooks/versions.py: {path} is missing; it is the recorded output of "
-                          f"{path[:-4]}.py, which the footer is made from. Create it with `make outputs`.")
+        raise PluginError(
+            f"hooks/versions.py: {path} is missing; it is the recorded output of "
+            f"{path[:-4]}.py, which the footer is made from. "
+            "Create it with `make outputs`."
+        )
     with open(path, encoding="utf-8") as f:
         found = [LINE.match(line.strip()) for line in f if line.strip()]
     versions = {m["name"]: m["version"] for m in found if m}
     if None in found or tuple(versions) != NAMES:
-        raise PluginError(f"hooks/versions.py: {path} should hold the lines {', '.join(n + ' <version>' for n in NAMES)}"
-                          f" (in that order); re-create it with `make outputs`.")
+        raise PluginError(
+            f"hooks/versions.py: {path} should hold the lines "
+            f"{', '.join(n + ' <version>' for n in NAMES)}"
+            f" (in that order); re-create it with `make outputs`."
+        )
     return "Verified with " + ", ".join(f"{name} {versions[name]}" for name in NAMES)
 
 
 def on_config(config):
     line = footer_line(os.path.join(os.path.dirname(config.config_file_path), OUT))
-    config["copyright"] = f"{config['copyright']}<br>{line}" if config.get("copyright") else line
+    config["copyright"] = (
+        f"{config['copyright']}<br>{line}" if config.get("copyright") else line
+    )
     return config

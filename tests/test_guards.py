@@ -1,9 +1,14 @@
-"""The guards fire: a deliberately broken site (tests/fixtures/broken) yields one clear message per defect."""
+"""The guards fire: a deliberately broken site (tests/fixtures/broken) yields one clear
+message per defect."""
+
 import pathlib
+import shutil
 
 import pytest
 
-import runner
+from tools import execute, mutants, numerics, records, site
+from tools.pages import collect
+from tools.twins import twin_source
 
 BROKEN = pathlib.Path(__file__).parent / "fixtures" / "broken"
 PAGE = "docs/index.md"
@@ -11,17 +16,19 @@ LINES = (BROKEN / PAGE).read_text().splitlines()
 
 
 def line_of(text, after=0):
-    """The page line (1-based) of the first line at or after `after` that contains text."""
-    return next(i for i, line in enumerate(LINES, start=1) if i >= after and text in line)
+    """The page line (1-based) of the first line at or after `after` holding text."""
+    return next(
+        i for i, line in enumerate(LINES, start=1) if i >= after and text in line
+    )
 
 
 @pytest.fixture(scope="module")
 def collected():
-    return runner.collect(BROKEN)
+    return collect(BROKEN)
 
 
 def block(blocks, name):
-    return next(b for b in blocks if b.snippet and b.snippet.endswith(name))
+    return next(b for b in blocks if b.snippet.endswith(name))
 
 
 def problem(problems, *parts):
@@ -41,8 +48,18 @@ def test_orphaned_snippet_is_reported(collected):
 
 
 def test_missing_file_and_missing_section_are_reported(collected):
-    problem(collected[1], f"{PAGE}:{line_of('demo/missing.py')}:", "demo/missing.py", "could not be found")
-    problem(collected[1], f"{PAGE}:{line_of('no_such_section')}:", "no_such_section", "could not be located")
+    problem(
+        collected[1],
+        f"{PAGE}:{line_of('demo/missing.py')}:",
+        "demo/missing.py",
+        "could not be found",
+    )
+    problem(
+        collected[1],
+        f"{PAGE}:{line_of('no_such_section')}:",
+        "no_such_section",
+        "could not be located",
+    )
 
 
 def test_block_without_its_output_is_reported(collected):
@@ -51,54 +68,101 @@ def test_block_without_its_output_is_reported(collected):
 
 
 def test_good_block_passes(collected):
-    assert runner.check(block(collected[0], "good.py"), BROKEN).ok
+    assert execute.check(block(collected[0], "good.py")) is None
 
 
 def test_raising_snippet_shows_its_own_path_and_line(collected):
-    result = runner.check(block(collected[0], "raises.py"), BROKEN)
-    assert not result.ok
+    message = execute.check(block(collected[0], "raises.py"))
     fence = line_of("```python", after=line_of("A snippet that raises"))
-    assert f"docs/index.md::line {fence} (snippets/demo/raises.py)" in result.message
-    assert 'snippets/demo/raises.py", line 3' in result.message
-    assert "AssertionError: the claim is false" in result.message
-    assert "runner.py" not in result.message
+    assert f"docs/index.md::line {fence} (snippets/demo/raises.py)" in message
+    assert 'snippets/demo/raises.py", line 3' in message
+    assert "AssertionError: the claim is false" in message
+    assert "tools/" not in message
 
 
 def test_hanging_snippet_is_stopped_and_named(collected):
-    result = runner.check(block(collected[0], "hangs.py"), BROKEN, timeout=2)
-    assert not result.ok
-    assert "hangs.py" in result.message and "did not finish within 2 s" in result.message
+    message = execute.check(block(collected[0], "hangs.py"), timeout=2)
+    assert "hangs.py" in message and "did not finish within 2 s" in message
 
 
 def test_drifted_output_shows_a_diff_and_the_refresh_command(collected):
-    result = runner.check(block(collected[0], "drifted.py"), BROKEN)
-    assert not result.ok
-    assert "-the old story" in result.message and "+the new truth" in result.message
-    assert "make outputs" in result.message
+    message = execute.check(block(collected[0], "drifted.py"))
+    assert "-the old story" in message and "+the new truth" in message
+    assert "make outputs" in message
+
+
+def test_parallel_runs_keep_each_blocks_own_output(collected):
+    chosen = [
+        block(collected[0], n)
+        for n in ("good.py", "drifted.py", "raises.py", "derived_label.py")
+    ]
+    outcomes = execute.run_many(chosen * 3, jobs=4)
+    assert [o.stdout for o in outcomes] == [
+        "hello from good\n",
+        "the new truth\n",
+        "",
+        "dropout active: True\n",
+    ] * 3
+    assert [o.status for o in outcomes] == [0, 0, 1, 0] * 3
 
 
 def test_strict_build_failure_is_reported(tmp_path):
-    ok, log = runner.build(BROKEN, tmp_path / "site")
+    ok, log = site.build(tmp_path / "site", root=BROKEN)
     assert not ok
     assert "demo/missing.py" in log
 
 
 def test_make_outputs_rewrites_records_from_real_runs(tmp_path, monkeypatch):
-    monkeypatch.setattr(runner, "TIMEOUT", 3)
-    site = tmp_path / "site"
-    import shutil
-    shutil.copytree(BROKEN, site)
-    (site / "snippets/demo/good.out").unlink()  # a record not written yet is created
-    assert runner.write_outputs(site) == 1  # raises.py and hangs.py cannot be recorded: reported as failures
-    assert (site / "snippets/demo/drifted.out").read_text() == "the new truth\n"
-    assert (site / "snippets/demo/good.out").read_text() == "hello from good\n"
-    assert (site / "snippets/demo/raises.out").read_text() == "never\n"  # left as it was
-    assert (site / "snippets/demo/twin_keras2.py").read_text() == runner.twin_source(site / "snippets/demo/twin.py")
+    monkeypatch.setattr(execute, "TIMEOUT", 3)
+    copy = tmp_path / "site"
+    shutil.copytree(BROKEN, copy)
+    (copy / "snippets/demo/good.out").unlink()  # a record not written yet is created
+    assert (
+        records.write_outputs(copy) == 1
+    )  # raises.py and hangs.py cannot be recorded: reported as failures
+    assert (copy / "snippets/demo/drifted.out").read_text() == "the new truth\n"
+    assert (copy / "snippets/demo/good.out").read_text() == "hello from good\n"
+    assert (
+        copy / "snippets/demo/raises.out"
+    ).read_text() == "never\n"  # left as it was
+    assert (copy / "snippets/demo/keras2/twin.py").read_text() == twin_source(
+        copy / "snippets/demo/twin.py"
+    )
 
 
 def test_stale_keras2_twin_is_reported(collected):
-    problem(collected[1], "snippets/demo/twin_keras2.py", "out of date with snippets/demo/twin.py", "make outputs")
+    problem(
+        collected[1],
+        "snippets/demo/keras2/twin.py",
+        "out of date with snippets/demo/twin.py",
+        "make twins",
+    )
 
 
 def test_too_wide_snippet_line_is_reported(collected):
     problem(collected[1], "snippets/demo/wide.py:1:", "102 characters", "within 88")
+
+
+def test_a_flip_that_changes_nothing_survives_and_is_named(collected):
+    done = mutants.run(
+        [block(collected[0], "typed_label.py"), block(collected[0], "derived_label.py")]
+    )
+    text, ok = mutants.report(done)
+    assert not ok
+    assert (
+        "snippets/demo/typed_label.py:8:" in text and "True -> False: SURVIVED" in text
+    )
+    assert (
+        "snippets/demo/derived_label.py:8:" in text and "caught, output changed" in text
+    )
+    assert (
+        "2 flips: 1 caught (50%), 1 survived, 1 of them without a `# flip-safe:` reason"
+        in text
+    )
+
+
+def test_output_that_depends_on_numerics_is_caught(collected):
+    problems = numerics.run(BROKEN)
+    hit = problems[block(collected[0], "thread_count.py").id]
+    assert "-intra-op threads: 0" in hit and "+intra-op threads: 1" in hit
+    assert all(p is None for i, p in problems.items() if "thread_count" not in i)

@@ -2,7 +2,7 @@
 BatchNormalization layers trainable=False."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TF
 
 import numpy as np
 import tensorflow as tf

@@ -2,7 +2,7 @@
 switch correctly (Keras 3 and 2)."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TF
 
 import numpy as np
 import tensorflow as tf

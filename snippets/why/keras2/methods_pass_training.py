@@ -3,7 +3,7 @@ evaluate, test_on_batch, predict and predict_on_batch with training=False;
 a bare model(x) passes None."""
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2 (tf_keras): set before importing TensorFlow
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # Keras 2: set before importing TF
 
 import numpy as np
 import tensorflow as tf

@@ -1,0 +1,210 @@
+"""Run blocks as `python snippets/<path>.py` would, in forks of one warm interpreter,
+and judge them. Writes nothing.
+
+TensorFlow (and tf_keras) are imported once in this process, without touching
+`tf.keras`, whose flavour (Keras 3, or Keras 2 with TF_USE_LEGACY_KERAS=1) is resolved
+lazily on first use. Each block then runs in a fork of this warm process, so it gets
+fresh module state (learning phase, flavour, seeds) while the import is paid once. Up to
+`jobs` forks run at once (DOCS_JOBS, default: one per core); each child sees `__main__`,
+argv, sys.path[0] and the working directory exactly as a fresh process would, and its
+stdout and stderr go to files of its own, so outputs do not depend on the parallelism.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import io
+import os
+import signal
+import sys
+import tempfile
+import time
+import traceback
+import warnings
+
+from tools.pages import Block
+
+TIMEOUT = float(os.environ.get("SNIPPET_TIMEOUT", "120"))
+_PRISTINE_WARNING_FILTERS = list(warnings.filters)
+_WARM = False
+
+
+def default_jobs() -> int:
+    return max(1, int(os.environ.get("DOCS_JOBS") or os.cpu_count() or 1))
+
+
+def warm_up() -> None:
+    """Import TensorFlow and tf_keras once, leaving tf.keras unresolved (each fork picks
+    its own flavour)."""
+    global _WARM
+    if _WARM:
+        return
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    os.environ.pop("TF_USE_LEGACY_KERAS", None)
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 2)  # TensorFlow's C++ start-up notices (oneDNN, CUDA) are noise here
+    try:
+        import tensorflow  # noqa: F401  (the ~5 s import, paid once)
+        import tf_keras  # noqa: F401  (Keras 2, imported but not selected: tf.keras stays lazy)
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+    _WARM = True
+
+
+@dataclasses.dataclass
+class Outcome:
+    status: int | None  # exit code; None when it did not finish in time
+    stdout: str
+    stderr: str
+    seconds: float
+    timeout: float
+
+
+def _child(block: Block, out_fd: int, err_fd: int) -> int:
+    os.dup2(out_fd, 1)
+    os.dup2(err_fd, 2)
+    sys.stdout = io.TextIOWrapper(
+        os.fdopen(1, "wb", closefd=False), encoding="utf-8", line_buffering=True
+    )
+    sys.stderr = io.TextIOWrapper(
+        os.fdopen(2, "wb", closefd=False), encoding="utf-8", line_buffering=True
+    )
+    warnings.filters[:] = _PRISTINE_WARNING_FILTERS
+    os.chdir(block.root)
+    filename = str(block.path)
+    sys.argv = [filename]
+    sys.path[0] = str(block.path.parent)
+    try:
+        code = compile(block.code, filename, "exec")
+        exec(
+            code,
+            {
+                "__name__": "__main__",
+                "__file__": filename,
+                "__builtins__": __builtins__,
+            },
+        )
+        return 0
+    except SystemExit as exc:
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:
+        kind, exc, tb = sys.exc_info()
+        traceback.print_exception(
+            kind, exc, tb.tb_next
+        )  # start at the snippet's own frame
+        return 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+
+
+def run_many(
+    blocks: list[Block], jobs: int | None = None, timeout: float | None = None
+) -> list[Outcome]:
+    """Run every block, up to `jobs` at a time, each in its own fork; outcomes in the
+    order of `blocks`."""
+    jobs = jobs or default_jobs()
+    timeout = TIMEOUT if timeout is None else timeout
+    warm_up()
+    results: list[Outcome | None] = [None] * len(blocks)
+    pending = list(range(len(blocks)))
+    running: dict[int, tuple[int, object, object, float]] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                i = pending.pop(0)
+                out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+                sys.stdout.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:
+                    code = 1
+                    try:
+                        code = _child(blocks[i], out.fileno(), err.fileno())
+                    finally:
+                        os._exit(code)
+                running[pid] = (i, out, err, time.monotonic())
+            time.sleep(0.01)
+            for pid, (i, out, err, start) in list(running.items()):
+                done, raw = os.waitpid(pid, os.WNOHANG)
+                status = os.waitstatus_to_exitcode(raw) if done else None
+                if not done and time.monotonic() - start <= timeout:
+                    continue
+                if not done:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                del running[pid]
+                out.seek(0)
+                err.seek(0)
+                results[i] = Outcome(
+                    status,
+                    out.read().decode("utf-8", "replace"),
+                    err.read().decode("utf-8", "replace"),
+                    time.monotonic() - start,
+                    timeout,
+                )
+                out.close()
+                err.close()
+    finally:
+        for pid in running:  # interrupted: leave no child behind
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    return results  # type: ignore[return-value]
+
+
+def execute(block: Block, timeout: float | None = None) -> Outcome:
+    """Run one block in a fork of the warm process."""
+    return run_many([block], jobs=1, timeout=timeout)[0]
+
+
+def _tail(text: str, n: int = 40) -> str:
+    return "\n".join(text.rstrip().splitlines()[-n:])
+
+
+def norm(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+def judge(block: Block, outcome: Outcome) -> str | None:
+    """None when the block finished, exited 0 and printed exactly the output the page
+    shows; else why not."""
+    run = f"python {block.snippet}"
+    if outcome.status is None:
+        return (
+            f"{block.id}: did not finish within {outcome.timeout:.0f} s (hung?); "
+            f"try `{run}`.\n"
+            f"stdout so far:\n{_tail(outcome.stdout)}\nstderr:\n{_tail(outcome.stderr)}"
+        )
+    if outcome.status != 0:
+        return (
+            f"{block.id}: exited with status {outcome.status}; "
+            f"reproduce with `{run}`.\n"
+            f"{_tail(outcome.stderr)}"
+        )
+    if block.expected is not None and norm(outcome.stdout) != norm(block.expected):
+        diff = "\n".join(
+            difflib.unified_diff(
+                norm(block.expected).splitlines(),
+                norm(outcome.stdout).splitlines(),
+                fromfile=f"{block.expected_from or 'page'} (shown on {block.page})",
+                tofile=f"{run} (actual)",
+                lineterm="",
+            )
+        )
+        return (
+            f"{block.id}: the output shown on the page drifted from what the snippet "
+            "prints. If the new output is right, refresh the records with "
+            f"`make outputs` and review the diff.\n{diff}"
+        )
+    return None
+
+
+def check(block: Block, timeout: float | None = None) -> str | None:
+    """Run a block and judge it (see judge)."""
+    return judge(block, execute(block, timeout))

@@ -1,0 +1,108 @@
+"""Write what is generated: Keras 2 twins (text, no TensorFlow) and `.out` records (from
+real runs).
+
+The only module that writes into snippets/.
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+from tools import ROOT
+from tools.execute import _tail, run_many
+from tools.pages import INCLUDE, collect, rel, snippet_preprocessor
+from tools.twins import TWIN_DIR, twin_source, twins
+
+
+def write_twins(root: pathlib.Path = ROOT) -> int:
+    """Rewrite every generated Keras 2 twin from its source; a twin a page includes that
+    is missing is created."""
+    for page in sorted((root / "docs").rglob("*.md")):
+        for raw in page.read_text(encoding="utf-8").splitlines():
+            m = INCLUDE.match(raw)
+            target = m.group("target") if m else ""
+            if f"/{TWIN_DIR}/" in target and target.endswith(".py"):
+                twin = root / "snippets" / target
+                if not twin.exists() and (twin.parent.parent / twin.name).exists():
+                    twin.parent.mkdir(exist_ok=True)
+                    twin.write_text("", encoding="utf-8")
+    failures = 0
+    for twin, source in twins(root).items():
+        if not source.exists():
+            print(
+                f"FAILED {rel(twin, root)}: its source {rel(source, root)} does not "
+                "exist; delete the twin"
+            )
+            failures += 1
+            continue
+        text = twin_source(source)
+        if twin.read_text(encoding="utf-8") != text:
+            twin.write_text(text, encoding="utf-8")
+            print(f"updated   {rel(twin, root)}")
+    return 1 if failures else 0
+
+
+def write_outputs(root: pathlib.Path = ROOT, only: list[str] | None = None) -> int:
+    """Run the snippet blocks (all, or those named and their twins) and record each
+    one's stdout as <name>.out."""
+    pre, _ = snippet_preprocessor(root)
+    for target in (
+        t for t in _include_targets(root) if t.endswith(".out")
+    ):  # so that pages expand
+        if not pre.get_snippet_path(target):
+            path = root / "snippets" / target
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.touch()
+    failures = write_twins(root)
+    blocks, _ = collect(root)
+    wanted = set(only or [])
+    sources = {t: s for t, s in twins(root).items()}
+    chosen, seen = [], set()
+    for block in blocks:
+        if block.expected is None or block.snippet in seen:
+            continue
+        source = sources.get(block.path)
+        if (
+            wanted
+            and block.snippet not in wanted
+            and not (source and rel(source, root) in wanted)
+        ):
+            continue
+        seen.add(block.snippet)
+        chosen.append(block)
+    if wanted and not chosen:
+        print(
+            f"FAILED nothing recorded: no page shows {sorted(wanted)} "
+            "with an output block"
+        )
+        return 1
+    for block, outcome in zip(chosen, run_many(chosen), strict=True):
+        if outcome.status != 0:
+            failures += 1
+            print(
+                f"FAILED {block.id} (status {outcome.status}); "
+                "its record is left as it was:\n"
+                f"{_tail(outcome.stderr)}"
+            )
+            continue
+        old = (
+            block.out_file.read_text(encoding="utf-8")
+            if block.out_file.exists()
+            else ""
+        )
+        block.out_file.write_text(outcome.stdout, encoding="utf-8")
+        print(
+            ("updated   " if old != outcome.stdout else "unchanged ")
+            + rel(block.out_file, root)
+        )
+    return 1 if failures else 0
+
+
+def _include_targets(root: pathlib.Path) -> list[str]:
+    targets = []
+    for page in sorted((root / "docs").rglob("*.md")):
+        for raw in page.read_text(encoding="utf-8").splitlines():
+            m = INCLUDE.match(raw)
+            if m:
+                targets.append(m.group("target"))
+    return targets
