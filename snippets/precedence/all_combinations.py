@@ -1,9 +1,14 @@
-"""Keras 3: for every model style and `training` value, BatchNormalization and
-Dropout train exactly when the model is called with training=True."""
+"""For every model style and `training` value (and, on Keras 2, every learning phase),
+BatchNormalization and Dropout train exactly when the precedence rule says: an explicit
+True/False wins, then the learning phase (Keras 2), otherwise inference."""
+import warnings
+
 import numpy as np
 import tensorflow as tf
 
 tf.keras.utils.set_random_seed(0)
+keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has tf.keras.version()
+warnings.filterwarnings("ignore", message=".*set_learning_phase.*deprecated")
 data = np.random.default_rng(0).normal(size=(8, 8, 8, 3)).astype("float32")
 layers = tf.keras.layers
 
@@ -36,30 +41,37 @@ class Subclass(tf.keras.Model):
         return self.drop(self.bn(self.conv(inputs)))
 
 
-def run(model, kwargs):
-    """Call `model` once; return (BN updated its moving mean, Dropout dropped units)."""
-    # Make sure the weights exist (a subclassed model creates them on its first call).
-    model(data[:1])
-    bn = next(
-        layer for layer in model.layers if isinstance(layer, layers.BatchNormalization)
+def row(style, phase, training, model, out):
+    """Print one row for the first call of a fresh `model`, and check it."""
+    bn = next(lay for lay in model.layers if isinstance(lay, layers.BatchNormalization))
+    bn_updated = bool(np.any(bn.moving_mean.numpy() != 0.0))  # it starts at 0
+    dropped = bool(np.mean(out.numpy() == 0.0) > 0.25)
+    phase_cell = f" {'unset' if phase is None else phase!s:<5} |" if keras2 else ""
+    print(
+        f"| {style:<10} |{phase_cell} {training!s:<8} | "
+        f"{'yes' if bn_updated else 'no':<10} | {'yes' if dropped else 'no':<7} |"
     )
-    before = bn.moving_mean.numpy().copy()
-    out = model(data, **kwargs).numpy()
-    bn_updated = not np.allclose(before, bn.moving_mean.numpy())
-    dropped = bool(np.mean(out == 0.0) > 0.25)
-    return bn_updated, dropped
+    if training in (True, False):  # an explicit value wins
+        expected = training
+    else:  # otherwise the learning phase, if one is set; otherwise inference
+        expected = phase == 1
+    assert bn_updated == dropped == expected, (style, phase, training)
 
 
 builders = {"Sequential": sequential, "Functional": functional, "Subclass": Subclass}
-yes_no = {True: "yes", False: "no"}
-print("| style      | training | BN updated | Dropout dropped |")
-print("|------------|----------|------------|-----------------|")
-for style, build in builders.items():
-    for training in ["omitted", None, True, False]:
-        kwargs = {} if training == "omitted" else {"training": training}
-        bn_updated, dropped = run(build(), kwargs)
-        print(
-            f"| {style:<10} | {str(training):<8} | "
-            f"{yes_no[bn_updated]:<10} | {yes_no[dropped]:<15} |"
-        )
-        assert bn_updated == dropped == (training is True), (style, training)
+phases = [None, 1, 0] if keras2 else [None]  # a learning phase exists on Keras 2 only
+print(f"| style      |{' phase |' if keras2 else ''} training | BN updated | dropped |")
+print(f"|------------|{'-------|' if keras2 else ''}----------|------------|---------|")
+for phase in phases:
+    tf.keras.backend.clear_session()  # also forgets a learning phase set before
+    if phase is not None:
+        tf.keras.backend.set_learning_phase(phase)
+    for style, build in builders.items():
+        model = build()
+        row(style, phase, "omitted", model, model(data))
+        model = build()
+        row(style, phase, None, model, model(data, training=None))
+        model = build()
+        row(style, phase, True, model, model(data, training=True))
+        model = build()
+        row(style, phase, False, model, model(data, training=False))

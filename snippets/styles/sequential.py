@@ -14,16 +14,21 @@ model = tf.keras.Sequential([
 ])
 
 bn = model.layers[1]  # Conv2D, BatchNormalization, Dropout
-calls = [  # (call, its keyword arguments, should BN and Dropout run in training mode?)
-    ("model(data)", {}, False),
-    ("model(data, training=None)", {"training": None}, False),
-    ("model(data, training=True)", {"training": True}, True),
-    ("model(data, training=False)", {"training": False}, False),
-]
-for call, kwargs, trains in calls:
-    before = bn.moving_mean.numpy().copy()
-    out = model(data, **kwargs).numpy()
-    bn_updated = not np.allclose(before, bn.moving_mean.numpy())
-    dropped = bool(np.mean(out == 0.0) > 0.25)
+
+
+def check(call, out, mean_before, trains):
+    """Print whether BN updated its moving mean and Dropout dropped units, and check."""
+    bn_updated = not np.allclose(mean_before, bn.moving_mean.numpy())
+    dropped = bool(np.mean(out.numpy() == 0.0) > 0.25)
     print(f"{call:<27}  BN updated: {bn_updated!s:<5}  Dropout dropped: {dropped}")
-    assert bn_updated == dropped == trains, call
+    assert bn_updated == dropped == trains, f"{call} should train: {trains}"
+
+
+mean = bn.moving_mean.numpy().copy()
+check("model(data)", model(data), mean, False)
+mean = bn.moving_mean.numpy().copy()
+check("model(data, training=None)", model(data, training=None), mean, False)
+mean = bn.moving_mean.numpy().copy()
+check("model(data, training=True)", model(data, training=True), mean, True)
+mean = bn.moving_mean.numpy().copy()
+check("model(data, training=False)", model(data, training=False), mean, False)
