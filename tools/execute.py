@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import io
+import linecache
 import os
 import signal
 import sys
@@ -49,7 +50,11 @@ def warm_up() -> None:
     os.dup2(null, 2)  # TensorFlow's C++ start-up notices (oneDNN, CUDA) are noise here
     try:
         import tensorflow  # noqa: F401  (the ~5 s import, paid once)
-        import tf_keras  # noqa: F401  (Keras 2, imported but not selected: tf.keras stays lazy)
+
+        try:  # Keras 2, imported but not selected: tf.keras stays lazy
+            import tf_keras  # noqa: F401
+        except ImportError:  # not installed (TF <= 2.15 has its Keras 2 built in)
+            pass
     finally:
         os.dup2(saved, 2)
         os.close(saved)
@@ -80,6 +85,10 @@ def _child(block: Block, out_fd: int, err_fd: int) -> int:
     filename = str(block.path)
     sys.argv = [filename]
     sys.path[0] = str(block.path.parent)
+    # The child runs block.code, which a mutant changes: tracebacks and AutoGraph (which
+    # re-reads a tf.function's source) must see that text, not the file on disk.
+    lines = block.code.splitlines(True)
+    linecache.cache[filename] = (len(block.code), None, lines, filename)
     try:
         code = compile(block.code, filename, "exec")
         exec(
