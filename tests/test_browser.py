@@ -1,90 +1,155 @@
-"""The built site in a real browser (Debian's chromium, driven by Playwright), served from 127.0.0.1.
+"""The built site in a real browser (Debian's chromium, driven by Playwright), served
+from 127.0.0.1.
 
-Every page: no console errors, no request to any host but 127.0.0.1, a copy button on every code block, content
-tabs that switch, an "edit this page" link to a file that exists, and a light/dark toggle that works (a screenshot
-of each scheme goes to screenshots/<page>-light.png and -dark.png). Plus: the notebook page shows its outputs and
-plots, and the search box finds the precedence page for "set_learning_phase".
+Every page, on a 1280 px screen: no console error, no request to any host but
+127.0.0.1, a copy button on every code block, content tabs that switch, an "edit this
+page" link to a file that exists, and a light/dark toggle that works (screenshots of
+both schemes: screenshots/<page>-light.png and -dark.png). On a 390 px phone: the page
+never scrolls sideways (code blocks and tables scroll inside themselves), and
+screenshots/<page>-phone.png. Accessibility: axe-core (node_modules, `npm ci`) finds
+no WCAG 2 A/AA violation, light and dark. Plus: the notebook page shows its outputs
+and plots, and the search box finds the precedence page for "set_learning_phase".
+
+The theme mounts copy buttons, tabs and search after the page has loaded, later on a
+busy machine: every check waits for the state it checks (never for a fixed time), up
+to WAIT, then fails saying what it waited for and what it saw.
 """
-import functools
-import http.server
+
 import os
 import pathlib
-import threading
-import time
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-DOCS = ROOT / "docs"
-SHOTS = ROOT / "screenshots"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-PAGE_SOURCES = {".md", ".py", ".ipynb"}  # .py/.ipynb: notebook pages rendered by mkdocs-jupyter
+from tools import site
+
+DOCS = site.ROOT / "docs"
+SHOTS = site.ROOT / "screenshots"
+PAGE_SOURCES = {".md", ".py", ".ipynb"}  # .py/.ipynb: notebook pages (mkdocs-jupyter)
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+WAIT = 30_000  # ms: how long a check waits for its condition before it fails
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]  # WCAG 2.x A + AA
 
 
 def url_of(source):
     """docs/why.md -> 'why/', docs/index.md -> '' (use_directory_urls)."""
     rel = source.relative_to(DOCS).with_suffix("")
-    return "" if rel.name == "index" and rel.parent == pathlib.Path(".") else (
-        f"{rel.parent.as_posix()}/" if rel.name == "index" else f"{rel.as_posix()}/")
+    if rel.name != "index":
+        return f"{rel.as_posix()}/"
+    return "" if rel.parent == pathlib.Path(".") else f"{rel.parent.as_posix()}/"
 
 
-PAGES = sorted({url_of(p) for p in DOCS.rglob("*") if p.suffix in PAGE_SOURCES and "__pycache__" not in p.parts})
+PAGES = sorted(
+    {
+        url_of(p)
+        for p in DOCS.rglob("*")
+        if p.suffix in PAGE_SOURCES and "__pycache__" not in p.parts
+    }
+)
 
 
 def name_of(url):
     return url.strip("/").replace("/", "-") or "index"
 
 
-def built_pages(site):
-    """Every page of the build: index.html and every */index.html (404.html is not a page)."""
-    return sorted(p.parent.relative_to(site).as_posix() + "/" if p.parent != site else ""
-                  for p in site.rglob("index.html"))
+def built_pages(site_dir):
+    """Every page of the build: index.html and every */index.html (not 404.html)."""
+    return sorted(
+        p.parent.relative_to(site_dir).as_posix() + "/" if p.parent != site_dir else ""
+        for p in site_dir.rglob("index.html")
+    )
 
 
-# JS: the first line of every code block that no copy button copies (Material 9.8 puts a
-# <button data-clipboard-target="#__code_N > code"> in a nav before each block when content.code.copy is on).
+# JS: the first line of every code block that no copy button copies (Material 9.8 puts
+# a <button data-clipboard-target="#__code_N > code"> before each block when
+# content.code.copy is on).
 UNCOPIED = """() => {
   const copied = [...document.querySelectorAll('button[data-clipboard-target]')]
     .map(b => document.querySelector(b.dataset.clipboardTarget)).filter(Boolean);
-  const blocks = new Set([...document.querySelectorAll('div.highlight pre, pre > code')].map(e => e.closest('pre')));
+  const blocks = new Set([...document.querySelectorAll('div.highlight pre, pre > code')]
+    .map(e => e.closest('pre')));
   return [...blocks].filter(pre => !copied.some(c => pre === c || pre.contains(c)))
     .map(pre => pre.textContent.trim().split('\\n')[0].slice(0, 80));
 }"""
-NOTEBOOK_IMAGES = """() => [...document.querySelectorAll('.jp-OutputArea-output img')].map(i => ({
-  src: i.getAttribute('src').slice(0, 40),
-  ok: (i.src.startsWith('data:image/') || /\\.png([?#]|$)/.test(i.src)) && i.complete && i.naturalWidth > 0}))"""
+CODE_BLOCKS = """() => new Set(
+  [...document.querySelectorAll('div.highlight pre, pre > code')]
+    .map(e => e.closest('pre'))
+).size"""
+# JS: tab sets the theme has not mounted yet (it appends prev/next controls to each).
+UNMOUNTED_TABS = """() => [...document.querySelectorAll('.tabbed-set')]
+  .filter(set => !set.querySelector(':scope > .tabbed-control')).length"""
+# JS: the scroll regions are marked focusable (overrides/main.html, on document$).
+SCROLL_REGIONS_MARKED = "() => document.documentElement.dataset.scrollRegions"
+# JS: no CSS transition running (the palette switch fades colours; axe reads colours).
+SETTLED = """() => document.getAnimations()
+  .filter(a => a instanceof CSSTransition).every(a => a.playState !== 'running')"""
+# JS: the page's width, the viewport's, and the elements that stick out of the viewport
+# with no scrolling (or clipping) box around them: what makes the page scroll sideways.
+WIDTHS = """() => {
+  const w = innerWidth;
+  const boxed = e => {
+    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement)
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+    return false;
+  };
+  const wide = [...document.body.querySelectorAll('*')]
+    .filter(e => e.getBoundingClientRect().right > w + 0.5 && !boxed(e))
+    .slice(0, 5).map(e => `<${e.tagName.toLowerCase()} class="${e.className}">`
+      + ` ends at ${Math.round(e.getBoundingClientRect().right)} px`);
+  return {page: document.scrollingElement.scrollWidth, viewport: w, wide};
+}"""
+NOTEBOOK_IMAGES = """() => [...document.querySelectorAll('.jp-OutputArea-output img')]
+  .map(i => ({src: i.getAttribute('src').slice(0, 40),
+    ok: (i.src.startsWith('data:image/') || /\\.png([?#]|$)/.test(i.src))
+        && i.complete && i.naturalWidth > 0}))"""
+# CSS for the accessibility audit: every tab panel and collapsed block is shown, so axe
+# checks the Keras 2 tabs too (it skips what is not displayed).
+SHOW_EVERYTHING = ".tabbed-content > .tabbed-block { display: block !important; }"
+AXE_RUN = """async tags => (await axe.run(document, {
+    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}))
+  .violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => ({
+    target: n.target.join(' '), summary: n.failureSummary}))}))"""
+SEARCH_READY = """() => {
+  const meta = document.querySelector('.md-search-result__meta');
+  return meta && meta.textContent.trim() !== 'Initializing search';
+}"""
+SEARCH_LINKS = """() => [...document.querySelectorAll('.md-search-result__list a')]
+  .map(a => a.getAttribute('href'))"""
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+def require(problem):
+    """Something the tests need is missing: fail under CI (CI=true), else skip."""
+    if problem:
+        if os.environ.get("CI") == "true":
+            pytest.fail(problem, pytrace=False)
+        pytest.skip(problem)
 
 
 @pytest.fixture(scope="module")
 def base_url(built_site):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with site.serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing; install it with `apt-get install -y chromium` (Debian) to run the browser tests"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    require(site.missing_chromium())
+    with site.chromium() as chromium:
         yield chromium
-        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    """The path of axe.min.js (node_modules/axe-core, installed by `npm ci`)."""
+    require(site.missing_axe())
+    return site.AXE
 
 
 def is_local(url):
@@ -94,34 +159,105 @@ def is_local(url):
 
 @pytest.fixture
 def visit(browser, base_url):
-    """visit(url) opens base_url + url in a fresh light-scheme context; returns (page, problems), where problems()
-    lists the console errors, uncaught exceptions and requests to other hosts seen so far (those are blocked)."""
-    context = browser.new_context(color_scheme="light", viewport={"width": 1280, "height": 900})
-    errors, foreign = [], []
-    context.on("request", lambda r: None if is_local(r.url) else foreign.append(r.url))
-    context.route(lambda url: not is_local(url), lambda route: route.abort())  # stay offline, fail fast
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("console", lambda m: errors.append(f"console error: {m.text} ({m.location.get('url')})")
-            if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(f"uncaught exception: {e}"))
+    """visit(url, **device) opens base_url + url in a fresh light-scheme context
+    (DESKTOP unless PHONE is given); returns (page, problems), where problems() lists
+    the console errors, uncaught exceptions and requests to other hosts seen so far
+    (those are blocked)."""
+    contexts = []
 
-    def problems():
-        return errors + [f"request to a host other than 127.0.0.1: {u}" for u in sorted(set(foreign))]
+    def open_(url, **device):
+        context = browser.new_context(color_scheme="light", **(device or DESKTOP))
+        contexts.append(context)
+        errors, foreign = [], []
+        context.on(
+            "request", lambda r: None if is_local(r.url) else foreign.append(r.url)
+        )
+        context.route(lambda u: not is_local(u), lambda route: route.abort())  # offline
+        page = context.new_page()
+        page.set_default_timeout(WAIT)
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and errors.append(f"console error: {m.text} ({m.location.get('url')})")
+            ),
+        )
+        page.on("pageerror", lambda e: errors.append(f"uncaught exception: {e}"))
 
-    def open_(url):
+        def problems():
+            return errors + [
+                f"request to a host other than 127.0.0.1: {u}"
+                for u in sorted(set(foreign))
+            ]
+
         page.goto(base_url + url, wait_until="networkidle")
         return page, problems
 
     yield open_
-    context.close()
+    for context in contexts:
+        context.close()
+
+
+def until(page, condition, arg=None):
+    """Wait until the JS function condition(arg) returns a truthy value, at most WAIT;
+    True if it did."""
+    try:
+        page.wait_for_function(condition, arg=arg, timeout=WAIT)
+        return True
+    except PlaywrightTimeout:
+        return False
+
+
+def mounted(page):
+    """Wait until the theme has mounted what the checks use: a copy button on every
+    code block, every tab set. Returns what is still missing after WAIT."""
+    found = []
+    if not until(page, f"() => ({UNCOPIED})().length === 0"):
+        lines = page.evaluate(UNCOPIED)
+        found.append(
+            f"{len(lines)} of {page.evaluate(CODE_BLOCKS)} code blocks have no copy "
+            f"button {WAIT / 1000:.0f} s after the page loaded; first lines: "
+            + "; ".join(repr(line) for line in lines[:5])
+        )
+    if not until(page, f"() => ({UNMOUNTED_TABS})() === 0"):
+        found.append(
+            f"{page.evaluate(UNMOUNTED_TABS)} tab sets not mounted by the theme "
+            f"{WAIT / 1000:.0f} s after the page loaded"
+        )
+    return found
+
+
+def switch_palette(page):
+    """Click the light/dark toggle; wait for the dark scheme and for its colours to
+    finish fading in. Returns what went wrong."""
+    body = page.locator("body")
+    before = body.get_attribute("data-md-color-scheme")
+    page.locator("form[data-md-component=palette] label:visible").first.click()
+    if not until(page, "() => document.body.dataset.mdColorScheme !== 'default'"):
+        return [f"the palette toggle did not leave the light scheme ({before!r})"]
+    after = body.get_attribute("data-md-color-scheme")
+    if (before, after) != ("default", "slate"):
+        return [
+            f"palette toggle went from {before!r} to {after!r}, "
+            "expected 'default' -> 'slate'"
+        ]
+    if not until(page, SETTLED):
+        return ["colour transitions still running after the palette switch"]
+    return []
+
+
+def screenshot(page, name):
+    SHOTS.mkdir(exist_ok=True)
+    page.evaluate("scrollTo(0, 0)")  # else the sticky header lands mid-page
+    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
 
 
 def test_every_built_page_is_checked(built_site):
     assert built_pages(built_site) == PAGES, (
-        f"the build's pages differ from the pages this module checks (from docs/): "
+        "the build's pages differ from the pages this module checks (from docs/): "
         f"only built: {sorted(set(built_pages(built_site)) - set(PAGES))}, "
-        f"not built: {sorted(set(PAGES) - set(built_pages(built_site)))}")
+        f"not built: {sorted(set(PAGES) - set(built_pages(built_site)))}"
+    )
 
 
 @pytest.mark.parametrize("url", PAGES, ids=name_of)
@@ -129,7 +265,10 @@ def test_page(visit, built_site, url):
     if not (built_site / url / "index.html").is_file():
         pytest.fail(f"/{url} is not in the build", pytrace=False)
     page, problems = visit(url)
-    found = [f"code block without a copy button: {line!r}" for line in page.evaluate(UNCOPIED)]
+    found = mounted(page)
+    screenshot(page, f"{name_of(url)}-light")
+    found += switch_palette(page)
+    screenshot(page, f"{name_of(url)}-dark")
 
     for n, tabs in enumerate(page.locator(".tabbed-set").all(), start=1):
         labels = tabs.locator(":scope > .tabbed-labels > label")
@@ -137,51 +276,124 @@ def test_page(visit, built_site, url):
         if labels.count() < 2 or not tabs.is_visible():
             continue
         labels.nth(1).click()
-        page.wait_for_timeout(100)
-        if not blocks.nth(1).is_visible() or blocks.nth(0).is_visible():
-            found.append(f"tab set {n}: clicking {labels.nth(1).inner_text()!r} did not show its panel")
+        try:
+            blocks.nth(1).wait_for(state="visible", timeout=WAIT)
+            blocks.nth(0).wait_for(state="hidden", timeout=WAIT)
+        except PlaywrightTimeout:
+            found.append(
+                f"tab set {n}: clicking {labels.nth(1).inner_text()!r} did not show "
+                "its panel (and hide the first)"
+            )
 
     edit = page.locator("a.md-content__button[rel=edit]")
     if not edit.count():
         found.append('no "edit this page" link')
-    elif not (ROOT / edit.first.get_attribute("href").split("/edit/", 1)[1].split("/", 1)[1]).is_file():
-        found.append(f'"edit this page" points to no file of the repository: {edit.first.get_attribute("href")}')
-
-    SHOTS.mkdir(exist_ok=True)
-    body = page.locator("body")
-    page.evaluate("scrollTo(0, 0)")  # else the sticky header lands mid-page in a full-page screenshot
-    page.screenshot(path=SHOTS / f"{name_of(url)}-light.png", full_page=True)
-    scheme = body.get_attribute("data-md-color-scheme")
-    page.locator("form[data-md-component=palette] label:visible").first.click()
-    page.wait_for_function("document.body.dataset.mdColorScheme !== 'default'", timeout=5_000)
-    page.evaluate("scrollTo(0, 0)")
-    page.screenshot(path=SHOTS / f"{name_of(url)}-dark.png", full_page=True)
-    if (scheme, body.get_attribute("data-md-color-scheme")) != ("default", "slate"):
-        found.append(f"palette toggle went from {scheme!r} to {body.get_attribute('data-md-color-scheme')!r}, "
-                     f"expected 'default' -> 'slate'")
+    else:
+        href = edit.first.get_attribute("href")
+        if not (site.ROOT / href.split("/edit/", 1)[1].split("/", 1)[1]).is_file():
+            found.append(
+                f'"edit this page" points to no file of the repository: {href}'
+            )
 
     found += problems()
-    assert not found, f"/{url}:\n  " + "\n  ".join(found)
+    if found:
+        pytest.fail(f"/{url}:\n  " + "\n  ".join(found), pytrace=False)
+
+
+@pytest.mark.parametrize("url", PAGES, ids=name_of)
+def test_phone(visit, url):
+    """Readable on a phone: the page itself never scrolls sideways."""
+    page, problems = visit(url, **PHONE)
+    found = mounted(page)  # copy buttons and tab controls take room: wait for them
+    widths = page.evaluate(WIDTHS)
+    phone = PHONE["viewport"]["width"]
+    if widths["viewport"] != phone:
+        found.append(
+            f"the layout is {widths['viewport']} px wide on a {phone} px phone"
+        )
+    if widths["page"] > widths["viewport"]:
+        found.append(
+            f"the page scrolls sideways on a {phone} px phone: it is {widths['page']} "
+            f"px wide; sticking out: {widths['wide'] or 'nothing found'}"
+        )
+    screenshot(page, f"{name_of(url)}-phone")
+    found += problems()
+    if found:
+        pytest.fail(f"/{url} on a phone:\n  " + "\n  ".join(found), pytrace=False)
+
+
+def audit(page, scheme):
+    """axe-core's WCAG 2 A/AA violations on the page as shown: one line per rule, with
+    its node count, a few targets and the first node's explanation."""
+    lines = []
+    for v in page.evaluate(AXE_RUN, AXE_TAGS):
+        nodes = v["nodes"]
+        targets = ", ".join(n["target"] for n in nodes[:3])
+        more = f" (+{len(nodes) - 3} more)" if len(nodes) > 3 else ""
+        why = " ".join((nodes[0]["summary"] or "").split())[:300]
+        lines.append(
+            f"{scheme}: {v['id']}: {len(nodes)} nodes ({v['help']}): {targets}{more}"
+            f"\n      first: {why}"
+        )
+    return lines
+
+
+@pytest.mark.parametrize("url", PAGES, ids=name_of)
+def test_accessible(visit, axe, url):
+    """axe-core finds no WCAG 2 A/AA violation, in the light and the dark scheme, with
+    every tab panel and collapsible block open."""
+    page, problems = visit(url)
+    found = mounted(page)
+    if not until(page, SCROLL_REGIONS_MARKED):
+        found.append("overrides/main.html did not mark the scroll regions focusable")
+    page.add_style_tag(content=SHOW_EVERYTHING)
+    page.evaluate(
+        "document.querySelectorAll('details').forEach(d => { d.open = true })"
+    )
+    page.add_script_tag(path=str(axe))
+    found += audit(page, "light")
+    found += switch_palette(page)
+    found += audit(page, "dark")
+    found += problems()
+    if found:
+        pytest.fail(
+            f"/{url}: WCAG 2 A/AA violations found by axe-core (fix the colours or "
+            "markup in docs/stylesheets/extra.css or overrides/):\n  "
+            + "\n  ".join(found),
+            pytrace=False,
+        )
 
 
 def test_notebook_shows_outputs_and_plots(visit, built_site):
-    if not (built_site / "notebook" / "index.html").is_file():
-        pytest.skip("notebook/ is not in this build (no docs/notebook.py yet): nothing to check")
+    assert (built_site / "notebook" / "index.html").is_file(), "no notebook/ page"
     page, problems = visit("notebook/")
-    texts = [t.strip() for t in page.locator(".jp-OutputArea-output:not(.jp-RenderedImage)").all_inner_texts()]
-    images = page.evaluate(NOTEBOOK_IMAGES)
+    texts = [
+        t.strip()
+        for t in page.locator(
+            ".jp-OutputArea-output:not(.jp-RenderedImage)"
+        ).all_inner_texts()
+    ]
     assert any(texts), "the notebook page shows no text output"
-    assert images and all(i["ok"] for i in images), f"the notebook page shows no plots, or broken ones: {images}"
+    until(page, f"() => (({NOTEBOOK_IMAGES})()).every(i => i.ok)")
+    images = page.evaluate(NOTEBOOK_IMAGES)
+    assert images and all(i["ok"] for i in images), (
+        f"the notebook page shows no plots, or broken ones: {images}"
+    )
     assert page.locator(".jp-OutputArea-output img").first.is_visible()
     assert not problems(), problems()
 
 
 def test_search_finds_the_precedence_page(visit):
     page, problems = visit("")
-    page.locator("input.md-search__input").press_sequentially("set_learning_phase", delay=20)  # keystrokes: fill() is ignored
-    links, deadline = [], time.monotonic() + 10
-    while time.monotonic() < deadline and not any("precedence/" in h for h in links):
-        page.wait_for_timeout(200)
-        links = page.eval_on_selector_all(".md-search-result__list a", "els => els.map(a => a.getAttribute('href'))")
-    assert any("precedence/" in h for h in links), f'searching "set_learning_phase" lists no precedence page: {links}'
+    box = page.locator("input.md-search__input")
+    box.focus()  # overrides/main.html loads the search index on first use
+    assert until(page, SEARCH_READY), (
+        f"the search index did not load within {WAIT / 1000:.0f} s of focusing the box"
+    )
+    box.press_sequentially("set_learning_phase", delay=20)  # fill() is ignored
+    until(page, f"() => ({SEARCH_LINKS})().some(h => h.includes('precedence/'))")
+    links = page.evaluate(SEARCH_LINKS)
+    assert any("precedence/" in h for h in links), (
+        f'searching "set_learning_phase" lists no precedence page: {links}'
+    )
     assert not problems(), problems()

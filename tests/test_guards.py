@@ -166,3 +166,8 @@ def test_output_that_depends_on_numerics_is_caught(collected):
     hit = problems[block(collected[0], "thread_count.py").id]
     assert "-intra-op threads: 0" in hit and "+intra-op threads: 1" in hit
     assert all(p is None for i, p in problems.items() if "thread_count" not in i)
+
+
+def test_a_flip_inside_a_tf_function_takes_effect(collected):
+    (flip,) = mutants.run([block(collected[0], "flip_in_tf_function.py")])
+    assert flip.caught and flip.how == "output changed", flip
