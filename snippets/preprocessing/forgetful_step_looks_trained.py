@@ -1,0 +1,104 @@
+"""Keras 3: behind a RandomFlip, a train step that forgets training=True still trains
+BatchNormalization, so it looks right, but Dropout stays off in a Functional model."""
+import numpy as np
+import tensorflow as tf
+
+tf.keras.utils.set_random_seed(0)
+keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
+layers = tf.keras.layers
+images = np.random.default_rng(0).normal(0.0, 1.0, (16, 16, 16, 3)).astype("float32")
+labels = np.arange(16) % 3
+loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+
+
+class Tap(layers.Layer):
+    """Passes its input through unchanged and keeps it, to look at afterwards."""
+
+    def call(self, inputs):
+        self.seen = inputs
+        return inputs
+
+
+def image_layers():
+    return [layers.RandomFlip("horizontal"), Tap(name="augmented"),
+            layers.Conv2D(16, 3, activation="relu"), layers.BatchNormalization(),
+            layers.GlobalAveragePooling2D(), layers.Dropout(0.5), Tap(name="dropped"),
+            layers.Dense(3)]
+
+
+def functional():
+    inputs = h = tf.keras.Input((16, 16, 3))
+    for layer in image_layers():
+        h = layer(h)
+    return tf.keras.Model(inputs, h)
+
+
+class Subclassed(tf.keras.Model):
+    def __init__(self):
+        super().__init__()
+        (self.flip, self.tap1, self.conv, self.bn, self.pool, self.drop, self.tap2,
+         self.head) = image_layers()
+
+    def call(self, inputs, training=None):  # passes `training` on to every layer
+        h = self.tap1(self.flip(inputs, training=training))
+        h = self.bn(self.conv(h), training=training)
+        return self.head(self.tap2(self.drop(self.pool(h), training=training)))
+
+
+class SubclassedForgets(Subclassed):
+    def call(self, inputs, training=None):  # does not pass `training` on
+        h = self.bn(self.conv(self.tap1(self.flip(inputs))))
+        return self.head(self.tap2(self.drop(self.pool(h))))
+
+
+def forgetful_step(model, optimizer):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(labels, model(images))  # training=True forgotten
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+
+def train_step(model, optimizer):
+    with tf.GradientTape() as tape:
+        loss = loss_fn(labels, model(images, training=True))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+
+builders = {"Functional": functional, "subclass, forwards": Subclassed,
+            "subclass, forgets": SubclassedForgets}
+print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
+seen = {}
+for step in (forgetful_step, train_step):
+    for style, build in builders.items():
+        model = build()
+        step(model, tf.keras.optimizers.SGD(0.1))
+        bn = next(l for l in model.layers if isinstance(l, layers.BatchNormalization))
+        taps = {l.name: l.seen.numpy() for l in model.layers if isinstance(l, Tap)}
+        trained = bool(np.any(bn.moving_mean.numpy() != 0.0))  # a new BN starts at 0
+        augmented = not np.array_equal(taps["augmented"], images)
+        dropped = np.mean(taps["dropped"] == 0.0)
+        share = "off" if dropped == 0 else "on" if 0.3 < dropped < 0.7 else "?"
+        seen[step.__name__, style] = trained, augmented, share
+        print(f"{step.__name__:<14} {style:<18} BN trained: {trained!s:<5} "
+              f"augmented: {augmented!s:<5} Dropout: {share}")
+
+for style in builders:
+    assert seen["train_step", style] == (True, True, "on"), (
+        f"{style}: training=True should train BN, augment and drop about half"
+    )
+if keras2:
+    for style in builders:
+        assert seen["forgetful_step", style] == (False, True, "off"), (
+            "Keras 2: the forgetful step augments but trains neither BN nor Dropout"
+        )
+else:
+    expected = {
+        "Functional": (True, True, "off"),  # Dropout keeps its recorded False
+        "subclass, forwards": (False, False, "off"),  # every layer got training=None
+        "subclass, forgets": (True, True, "on"),
+    }
+    for style, facts in expected.items():
+        assert seen["forgetful_step", style] == facts, (
+            f"Keras 3, {style}: the forgetful step should give {facts}"
+        )
