@@ -1,8 +1,8 @@
-"""A train step that forgets training=True is caught: the AssertionError names the BN
-and Dropout layers."""
+"""A train step that forgets training=True is caught: the AssertionError names the
+BatchNormalization and Dropout layers that ran in inference mode."""
+
 import numpy as np
 import tensorflow as tf
-
 from training_state_check import check_training_state
 
 tf.keras.utils.set_random_seed(0)
@@ -12,13 +12,15 @@ batch = (
     rng.normal(size=(32, 1)).astype("float32"),
 )
 
-model = tf.keras.Sequential([
-    tf.keras.Input(shape=(6,)),
-    tf.keras.layers.Dense(8),
-    tf.keras.layers.BatchNormalization(name="bn"),
-    tf.keras.layers.Dropout(0.3, name="drop"),
-    tf.keras.layers.Dense(1),
-])
+model = tf.keras.Sequential(
+    [
+        tf.keras.Input(shape=(6,)),
+        tf.keras.layers.Dense(8),
+        tf.keras.layers.BatchNormalization(name="bn"),
+        tf.keras.layers.Dropout(0.3, name="drop"),
+        tf.keras.layers.Dense(1),
+    ]
+)
 optimizer = tf.keras.optimizers.SGD(0.01)
 
 
@@ -26,9 +28,9 @@ optimizer = tf.keras.optimizers.SGD(0.01)
 def train_step(data):
     x, y = data
     with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(tf.square(model(x) - y))   # BUG: training=True forgotten
+        loss = tf.reduce_mean(tf.square(model(x) - y))  # BUG: training=True forgotten
     grads = tape.gradient(loss, model.trainable_variables)
-    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
     return loss
 
 
@@ -42,8 +44,8 @@ try:
 except AssertionError as error:
     message = str(error)
     print(message)
-    assert "train step: bn (BatchNormalization)" in message
-    assert "train step: drop (Dropout)" in message
-    assert "eval step" not in message                    # evaluation itself was fine
+    assert "train step: bn (BatchNormalization) ran in inference mode" in message
+    assert "train step: drop (Dropout) ran in inference mode" in message
+    assert "eval step" not in message, "the eval step itself was right"
 else:
-    raise AssertionError("the checker missed a train step without training=True")
+    raise AssertionError("the checker should catch a train step without training=True")

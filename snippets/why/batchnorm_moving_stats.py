@@ -1,5 +1,6 @@
 """BatchNormalization updates moving_mean / moving_variance only when called
 with training=True."""
+
 import numpy as np
 import tensorflow as tf
 
@@ -11,27 +12,33 @@ bn = tf.keras.layers.BatchNormalization(momentum=0.9)
 bn.build(batch.shape)
 
 
-def moving_stats_moved(**call_kwargs):
-    """Call the layer once; report whether its moving statistics changed."""
-    before = [bn.moving_mean.numpy().copy(), bn.moving_variance.numpy().copy()]
-    bn(batch, **call_kwargs)
-    after = [bn.moving_mean.numpy(), bn.moving_variance.numpy()]
-    return any(not np.allclose(b, a) for b, a in zip(before, after))
+def moving_stats():
+    return bn.moving_mean.numpy().copy(), bn.moving_variance.numpy().copy()
 
 
-moved = {
-    "bn(batch)": moving_stats_moved(),
-    "bn(batch, training=False)": moving_stats_moved(training=False),
-    "bn(batch, training=True)": moving_stats_moved(training=True),
-}
-for call, changed in moved.items():
-    print(f"{call:<27} moving statistics changed: {changed}")
+def changed(call, before):
+    """Print and return whether the call changed the moving statistics."""
+    moved = any(
+        not np.array_equal(b, a) for b, a in zip(before, moving_stats(), strict=True)
+    )
+    print(f"{call:<27} moving statistics changed: {moved}")
+    return moved
 
-# Only the training=True call moves the statistics:
-# 0.9 * 0 + 0.1 * batch mean (about 5).
-assert moved == {
-    "bn(batch)": False,
-    "bn(batch, training=False)": False,
-    "bn(batch, training=True)": True,
-}
-print("moving_mean after one training step:", np.round(bn.moving_mean.numpy(), 2))
+
+start = moving_stats()
+bn(batch)
+bare = changed("bn(batch)", start)
+start = moving_stats()
+bn(batch, training=False)
+inference = changed("bn(batch, training=False)", start)
+start = moving_stats()
+bn(batch, training=True)
+training = changed("bn(batch, training=True)", start)
+assert (bare, inference, training) == (False, False, True), (
+    "only the training=True call should move the moving statistics"
+)
+
+# One step with momentum 0.9 moves the mean a tenth of the way: 0.9 * 0 + 0.1 * mean.
+tenth = np.allclose(bn.moving_mean.numpy(), 0.1 * batch.mean(axis=0), rtol=1e-3)
+print("moving_mean is now 0.1 x the batch mean:", tenth)
+assert tenth, "BatchNormalization should move its moving mean towards the batch mean"
