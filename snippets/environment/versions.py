@@ -1,5 +1,6 @@
 """Plain `import tensorflow` gives Keras 3 as tf.keras; tf_keras (Keras 2) is
 installed beside it, unused."""
+
 import importlib.metadata
 import os
 

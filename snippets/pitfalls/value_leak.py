@@ -1,6 +1,7 @@
 """Keras 3: an explicit `training` given to one inner call reaches every later layer
 of the whole model call that gets no value of its own, across nesting levels and even
 past an explicit training=False on the model (Keras 2: it does not)."""
+
 import numpy as np
 import tensorflow as tf
 

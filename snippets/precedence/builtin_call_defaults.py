@@ -1,5 +1,6 @@
 """The `training` default in the call() of built-in layers, and, on Keras 3, a
 Functional model built from them keeps those defaults as explicit values."""
+
 import inspect
 
 import numpy as np

@@ -1,5 +1,6 @@
 """model(x, training=False) and model.predict(x) evaluate an image model with
 preprocessing and augmentation layers cleanly; a bare model(x) may not."""
+
 import numpy as np
 import tensorflow as tf
 
@@ -12,10 +13,15 @@ images = np.random.default_rng(0).uniform(0, 255, (8, 32, 32, 3)).astype("float3
 def image_layers():
     """Preprocessing, augmentation, then a small network with BN and Dropout."""
     return [
-        layers.Resizing(24, 24), layers.Rescaling(1 / 255),
-        layers.RandomFlip("horizontal"), layers.RandomRotation(0.1),
-        layers.Conv2D(8, 3, activation="relu"), layers.BatchNormalization(),
-        layers.GlobalAveragePooling2D(), layers.Dropout(0.5), layers.Dense(3),
+        layers.Resizing(24, 24),
+        layers.Rescaling(1 / 255),
+        layers.RandomFlip("horizontal"),
+        layers.RandomRotation(0.1),
+        layers.Conv2D(8, 3, activation="relu"),
+        layers.BatchNormalization(),
+        layers.GlobalAveragePooling2D(),
+        layers.Dropout(0.5),
+        layers.Dense(3),
     ]
 
 
@@ -29,8 +35,17 @@ def functional():
 class Subclassed(tf.keras.Model):
     def __init__(self):
         super().__init__()
-        (self.resize, self.rescale, self.flip, self.rotate, self.conv, self.bn,
-         self.pool, self.drop, self.head) = image_layers()
+        (
+            self.resize,
+            self.rescale,
+            self.flip,
+            self.rotate,
+            self.conv,
+            self.bn,
+            self.pool,
+            self.drop,
+            self.head,
+        ) = image_layers()
 
     def call(self, inputs, training=None):  # passes `training` on to every layer
         h = self.rescale(self.resize(inputs, training=training))
@@ -49,12 +64,16 @@ seen = {}
 
 def report(style, model, call, first, second):
     """Print and keep: have the BN statistics moved so far, do the two calls agree?"""
-    bn = next(l for l in model.layers if isinstance(l, layers.BatchNormalization))
+    bn = next(
+        layer for layer in model.layers if isinstance(layer, layers.BatchNormalization)
+    )
     changed = bool(np.any(bn.moving_mean.numpy() != 0.0))  # a new BN starts at 0
     agree = bool(np.allclose(first, second))
     seen[style, call] = changed, agree
-    print(f"{style:<10} {call:<24} BN statistics changed: {changed!s:<5} "
-          f"two calls agree: {agree}")
+    print(
+        f"{style:<10} {call:<24} BN statistics changed: {changed!s:<5} "
+        f"two calls agree: {agree}"
+    )
 
 
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")

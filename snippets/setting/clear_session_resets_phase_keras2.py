@@ -1,5 +1,6 @@
 """Keras 2 only: tf.keras.backend.clear_session() forgets a learning phase set with
 set_learning_phase."""
+
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
@@ -14,12 +15,14 @@ data = np.random.default_rng(0).normal(size=(8, 8, 8, 3)).astype("float32")
 def new_model_trains_when_called_bare():
     """Build a fresh Conv2D -> BN -> Dropout model, call model(data), report whether
     it ran in training mode."""
-    model = tf.keras.Sequential([
-        tf.keras.Input(shape=data.shape[1:]),
-        tf.keras.layers.Conv2D(16, 3),
-        tf.keras.layers.BatchNormalization(),
-        tf.keras.layers.Dropout(0.5),
-    ])
+    model = tf.keras.Sequential(
+        [
+            tf.keras.Input(shape=data.shape[1:]),
+            tf.keras.layers.Conv2D(16, 3),
+            tf.keras.layers.BatchNormalization(),
+            tf.keras.layers.Dropout(0.5),
+        ]
+    )
     bn = model.layers[1]
     before = bn.moving_mean.numpy().copy()
     out = model(data).numpy()

@@ -1,6 +1,7 @@
 """Keras 2 only: the old way. set_learning_phase(1) before training and
 set_learning_phase(0) before predicting; the model itself is called without
 `training`."""
+
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
@@ -13,14 +14,16 @@ rng = np.random.default_rng(0)
 images = rng.normal(size=(8, 8, 8, 3)).astype("float32")
 targets = rng.normal(size=(8, 1)).astype("float32")
 
-model = tf.keras.Sequential([
-    tf.keras.Input(shape=images.shape[1:]),
-    tf.keras.layers.Conv2D(16, 3),
-    tf.keras.layers.BatchNormalization(),
-    tf.keras.layers.Dropout(0.5),
-    tf.keras.layers.GlobalAveragePooling2D(),
-    tf.keras.layers.Dense(1),
-])
+model = tf.keras.Sequential(
+    [
+        tf.keras.Input(shape=images.shape[1:]),
+        tf.keras.layers.Conv2D(16, 3),
+        tf.keras.layers.BatchNormalization(),
+        tf.keras.layers.Dropout(0.5),
+        tf.keras.layers.GlobalAveragePooling2D(),
+        tf.keras.layers.Dense(1),
+    ]
+)
 optimizer = tf.keras.optimizers.SGD(learning_rate=0.01)
 loss_fn = tf.keras.losses.MeanSquaredError()
 bn = model.layers[1]

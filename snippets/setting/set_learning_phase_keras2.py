@@ -1,6 +1,7 @@
 """Keras 2 only: set_learning_phase(1) puts a model called without `training` into
 training mode, set_learning_phase(0) back into inference mode, and the function
 warns that it is deprecated."""
+
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
@@ -12,12 +13,14 @@ import tensorflow as tf
 
 tf.keras.utils.set_random_seed(0)
 data = np.random.default_rng(0).normal(size=(8, 8, 8, 3)).astype("float32")
-model = tf.keras.Sequential([
-    tf.keras.Input(shape=data.shape[1:]),
-    tf.keras.layers.Conv2D(16, 3),
-    tf.keras.layers.BatchNormalization(),
-    tf.keras.layers.Dropout(0.5),
-])
+model = tf.keras.Sequential(
+    [
+        tf.keras.Input(shape=data.shape[1:]),
+        tf.keras.layers.Conv2D(16, 3),
+        tf.keras.layers.BatchNormalization(),
+        tf.keras.layers.Dropout(0.5),
+    ]
+)
 bn = model.layers[1]
 
 

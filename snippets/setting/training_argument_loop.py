@@ -1,6 +1,7 @@
 """Keras 3 and Keras 2: a hand-written loop sets the training state with the
 `training` argument: training=True in the training step, training=False when
 predicting."""
+
 import numpy as np
 import tensorflow as tf
 
@@ -9,14 +10,16 @@ rng = np.random.default_rng(0)
 images = rng.normal(size=(8, 8, 8, 3)).astype("float32")
 targets = rng.normal(size=(8, 1)).astype("float32")
 
-model = tf.keras.Sequential([
-    tf.keras.Input(shape=images.shape[1:]),
-    tf.keras.layers.Conv2D(16, 3),
-    tf.keras.layers.BatchNormalization(),
-    tf.keras.layers.Dropout(0.5),
-    tf.keras.layers.GlobalAveragePooling2D(),
-    tf.keras.layers.Dense(1),
-])
+model = tf.keras.Sequential(
+    [
+        tf.keras.Input(shape=images.shape[1:]),
+        tf.keras.layers.Conv2D(16, 3),
+        tf.keras.layers.BatchNormalization(),
+        tf.keras.layers.Dropout(0.5),
+        tf.keras.layers.GlobalAveragePooling2D(),
+        tf.keras.layers.Dense(1),
+    ]
+)
 optimizer = tf.keras.optimizers.SGD(learning_rate=0.01)
 loss_fn = tf.keras.losses.MeanSquaredError()
 bn = model.layers[1]

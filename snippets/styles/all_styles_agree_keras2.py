@@ -1,5 +1,6 @@
 """Keras 2 (tf_keras): Sequential, Functional and subclassed models (call() without
 `training`) respond identically to the `training` argument of the model call."""
+
 import os
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
@@ -13,12 +14,14 @@ layers = tf.keras.layers
 
 
 def sequential():
-    return tf.keras.Sequential([
-        tf.keras.Input(shape=data.shape[1:]),
-        layers.Conv2D(16, 3),
-        layers.BatchNormalization(),
-        layers.Dropout(0.5),
-    ])
+    return tf.keras.Sequential(
+        [
+            tf.keras.Input(shape=data.shape[1:]),
+            layers.Conv2D(16, 3),
+            layers.BatchNormalization(),
+            layers.Dropout(0.5),
+        ]
+    )
 
 
 def functional():
@@ -56,8 +59,10 @@ models = {
 models["Subclass"](data[:1])  # a subclassed model creates its weights on the first call
 
 print("Each cell: did BatchNormalization update its moving mean / did Dropout drop?")
-print(f"{'':<12}{'model(data)':<13}{'training=None':<15}{'training=True':<15}"
-      "training=False")
+print(
+    f"{'':<12}{'model(data)':<13}{'training=None':<15}{'training=True':<15}"
+    "training=False"
+)
 for style, model in models.items():
     bn = next(lay for lay in model.layers if isinstance(lay, layers.BatchNormalization))
     mean = bn.moving_mean.numpy().copy()

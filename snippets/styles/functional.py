@@ -1,5 +1,6 @@
 """Keras 3: a Functional model's BatchNormalization and Dropout follow the
 `training` argument of the model call."""
+
 import numpy as np
 import tensorflow as tf
 

@@ -1,17 +1,20 @@
 """Keras 3: a Sequential model's BatchNormalization and Dropout follow the
 `training` argument of the model call."""
+
 import numpy as np
 import tensorflow as tf
 
 tf.keras.utils.set_random_seed(0)
 data = np.random.default_rng(0).normal(size=(8, 8, 8, 3)).astype("float32")
 
-model = tf.keras.Sequential([
-    tf.keras.Input(shape=data.shape[1:]),
-    tf.keras.layers.Conv2D(16, 3),
-    tf.keras.layers.BatchNormalization(),
-    tf.keras.layers.Dropout(0.5),
-])
+model = tf.keras.Sequential(
+    [
+        tf.keras.Input(shape=data.shape[1:]),
+        tf.keras.layers.Conv2D(16, 3),
+        tf.keras.layers.BatchNormalization(),
+        tf.keras.layers.Dropout(0.5),
+    ]
+)
 
 bn = model.layers[1]  # Conv2D, BatchNormalization, Dropout
 

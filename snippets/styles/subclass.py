@@ -1,6 +1,7 @@
 """Keras 3: a subclassed model whose call() has no `training` parameter still
 passes the model call's `training` on to its BatchNormalization and Dropout
 layers."""
+
 import numpy as np
 import tensorflow as tf
 

@@ -1,6 +1,7 @@
 """Keras 3 and Keras 2: when every `call` takes training=None and passes it on to each
 layer that accepts one, the model trains exactly the layers meant to train, whatever
 its inner layers pin or default to."""
+
 import numpy as np
 import tensorflow as tf
 

@@ -1,5 +1,6 @@
 """A train_step that calls self(x) without training=True trains with BatchNormalization
 and Dropout in inference mode: fit does not switch them on for you."""
+
 import numpy as np
 import tensorflow as tf
 
@@ -14,8 +15,9 @@ class ZeroShare(layers.Layer):
     """Passes its input through; records the share of zeros in it (works inside fit)."""
 
     def build(self, input_shape):
-        self.share = self.add_weight(name="share", shape=(), initializer="zeros",
-                                     trainable=False)
+        self.share = self.add_weight(
+            name="share", shape=(), initializer="zeros", trainable=False
+        )
 
     def call(self, inputs):
         self.share.assign(tf.reduce_mean(tf.cast(tf.equal(inputs, 0.0), "float32")))

@@ -1,5 +1,6 @@
 """compute_loss works in a train_step on both flavours; compiled_loss is deprecated on
 Keras 3, and there fit reports a loss of 0 unless train_step returns the loss itself."""
+
 import warnings
 
 import numpy as np
@@ -54,8 +55,10 @@ for model_class in (CompiledLoss, ComputeLoss):
     deprecated = any("deprecated" in str(w.message) for w in caught)
     loss_zero = history.history["loss"][-1] == 0.0
     seen[model_class.__name__] = bn_trained, deprecated, loss_zero
-    print(f"{model_class.__name__:<12} BN trained: {bn_trained}  deprecation warning: "
-          f"{deprecated!s:<5} fit reports loss 0.0: {loss_zero}")
+    print(
+        f"{model_class.__name__:<12} BN trained: {bn_trained}  deprecation warning: "
+        f"{deprecated!s:<5} fit reports loss 0.0: {loss_zero}"
+    )
 
 assert seen["CompiledLoss"] == (True, not keras2, False), (
     "compiled_loss trains on both flavours, with a deprecation warning on Keras 3"

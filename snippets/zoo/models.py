@@ -1,5 +1,6 @@
 """The model zoo: seven realistic model shapes, built offline with random weights, that
 every rule on this site is checked on (Keras 3 and Keras 2)."""
+
 import numpy as np
 import tensorflow as tf
 
@@ -11,18 +12,21 @@ LOSS = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 # 1. An image classifier that resizes, rescales and augments its own input, as in the
 #    Keras image-classification tutorials.
 def image_augmented():
-    return tf.keras.Sequential([
-        tf.keras.Input(shape=(40, 40, 3)),
-        layers.Resizing(32, 32),
-        layers.Rescaling(1 / 255),
-        layers.RandomFlip("horizontal"),
-        layers.RandomRotation(0.1),
-        layers.Conv2D(8, 3, activation="relu"),
-        layers.BatchNormalization(),
-        layers.GlobalAveragePooling2D(),
-        layers.Dropout(0.3),
-        layers.Dense(CLASSES),
-    ], name="image_augmented")
+    return tf.keras.Sequential(
+        [
+            tf.keras.Input(shape=(40, 40, 3)),
+            layers.Resizing(32, 32),
+            layers.Rescaling(1 / 255),
+            layers.RandomFlip("horizontal"),
+            layers.RandomRotation(0.1),
+            layers.Conv2D(8, 3, activation="relu"),
+            layers.BatchNormalization(),
+            layers.GlobalAveragePooling2D(),
+            layers.Dropout(0.3),
+            layers.Dense(CLASSES),
+        ],
+        name="image_augmented",
+    )
 
 
 # 2. A residual network of subclassed blocks nested two deep (model > block > unit),
@@ -84,8 +88,11 @@ def nested_blocks():
 #    a keras.applications base (random weights here) unfrozen, its BN kept frozen.
 def pretrained_base():
     return tf.keras.applications.MobileNetV3Small(
-        input_shape=(32, 32, 3), alpha=0.75, minimalistic=True,
-        include_top=False, weights=None,
+        input_shape=(32, 32, 3),
+        alpha=0.75,
+        minimalistic=True,
+        include_top=False,
+        weights=None,
     )
 
 
@@ -146,12 +153,15 @@ def mc_dropout():
 # 6. A sequence classifier (sensor data): an LSTM with input and recurrent dropout,
 #    followed by BatchNormalization.
 def recurrent():
-    return tf.keras.Sequential([
-        tf.keras.Input(shape=(12, 4)),
-        layers.LSTM(16, dropout=0.2, recurrent_dropout=0.2),
-        layers.BatchNormalization(),
-        layers.Dense(CLASSES),
-    ], name="recurrent")
+    return tf.keras.Sequential(
+        [
+            tf.keras.Input(shape=(12, 4)),
+            layers.LSTM(16, dropout=0.2, recurrent_dropout=0.2),
+            layers.BatchNormalization(),
+            layers.Dense(CLASSES),
+        ],
+        name="recurrent",
+    )
 
 
 # 7. A model with its own train_step, trained through fit (keras.io's "customizing
@@ -250,8 +260,12 @@ def kind(layer):
 def kept_bn(model):
     """BatchNormalization layers meant to stay in inference mode: frozen or pinned."""
     pinned = [unit.bn for unit in all_layers(model) if isinstance(unit, PinnedUnit)]
-    return [layer for layer in all_layers(model) if kind(layer) == "BN"
-            and (not layer.trainable or any(layer is p for p in pinned))]
+    return [
+        layer
+        for layer in all_layers(model)
+        if kind(layer) == "BN"
+        and (not layer.trainable or any(layer is p for p in pinned))
+    ]
 
 
 def _stats(layer):
@@ -277,8 +291,11 @@ def record(model, run):
     kept = kept_bn(model)
     bns = [layer for layer in all_layers(model) if kind(layer) == "BN"]
     before = [_stats(layer) for layer in bns]
-    randoms = [layer for layer in all_layers(model) if kind(layer) not in
-               (None, "BN", "preprocessing")]
+    randoms = [
+        layer
+        for layer in all_layers(model)
+        if kind(layer) not in (None, "BN", "preprocessing")
+    ]
     logs = [[] for _ in randoms]
     for layer, log in zip(randoms, logs):
         _spy(layer, log)
@@ -313,8 +330,10 @@ if __name__ == "__main__":
     tf.keras.utils.set_random_seed(0)
     print("layers by kind (BN, Dropout incl. MC, augmentation, preprocessing, RNN with")
     print("dropout), frozen layers, then one fit step and two predicts:")
-    print(f"{'shape':<23} {'layers':>6} {'BN':>3} {'drop':>4} {'aug':>3} {'pre':>3} "
-          f"{'rnn':>3} {'frozen':>6}  {'fit updates BN':>14}  {'predicts repeat':>15}")
+    print(
+        f"{'shape':<23} {'layers':>6} {'BN':>3} {'drop':>4} {'aug':>3} {'pre':>3} "
+        f"{'rnn':>3} {'frozen':>6}  {'fit updates BN':>14}  {'predicts repeat':>15}"
+    )
     for name in SHAPES:
         model = build(name)
         x, y = make_batch(name)
@@ -329,7 +348,9 @@ if __name__ == "__main__":
         repeats = bool(np.allclose(first, model.predict(x, verbose=0)))
         assert repeats is ("MC dropout" not in kinds), "only MC dropout varies predict"
         drops = kinds.count("Dropout") + kinds.count("MC dropout")
-        print(f"{name:<23} {len(kinds):>6} {kinds.count('BN'):>3} {drops:>4} "
-              f"{kinds.count('augmentation'):>3} {kinds.count('preprocessing'):>3} "
-              f"{kinds.count('RNN dropout'):>3} {frozen:>6}  {updated:>14}  "
-              f"{repeats!s:>15}")
+        print(
+            f"{name:<23} {len(kinds):>6} {kinds.count('BN'):>3} {drops:>4} "
+            f"{kinds.count('augmentation'):>3} {kinds.count('preprocessing'):>3} "
+            f"{kinds.count('RNN dropout'):>3} {frozen:>6}  {updated:>14}  "
+            f"{repeats!s:>15}"
+        )

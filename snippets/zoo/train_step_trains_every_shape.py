@@ -2,6 +2,7 @@
 updates its moving statistics, Dropout and RNN dropout drop, augmentation augments;
 only frozen or pinned BatchNormalization keeps its statistics. On Keras 3 this needs
 the subclass rule: a block whose `call` does not pass `training` on breaks it."""
+
 import tensorflow as tf
 from models import LOSS, SHAPES, Block, ResidualNet, build, cell, make_batch, record
 
@@ -53,4 +54,5 @@ for name in SHAPES:
     assert trained[name], f"{name}: every BN and random layer should train in the step"
 assert trained["nested_forgotten"] is keras2, (
     "Keras 3: behind the pinned BN, a block that does not pass training on runs the "
-    "rest of its layers in inference mode; Keras 2 passes the mode down by itself")
+    "rest of its layers in inference mode; Keras 2 passes the mode down by itself"
+)

@@ -1,5 +1,6 @@
 """A train step that forgets training=True is caught: the AssertionError names the
 BatchNormalization and Dropout layers that ran in inference mode."""
+
 import os
 from importlib.metadata import version
 

@@ -17,6 +17,7 @@ stay random at prediction (Monte Carlo dropout) in `always_active`: names or lay
 objects; naming a model or block covers every layer inside it. Otherwise an
 AssertionError names each layer in the wrong mode. Returns a report, a line per layer.
 """
+
 import os
 from importlib.metadata import version
 

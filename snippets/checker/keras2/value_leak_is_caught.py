@@ -1,6 +1,7 @@
 """The checker catches the Keras 3 leak: after bn(h, training=False), a later Dropout
 called without `training` silently inherits False, while the one before it trains.
 On Keras 2 the same loop passes."""
+
 import os
 from importlib.metadata import version
 

@@ -1,6 +1,7 @@
 """On every shape of the model zoo, the checker passes the correct loop and catches a
 train step that forgets training=True, naming the layers in the wrong mode; it also
 catches a bare model(x) evaluating the image model, with augmentation in front."""
+
 import os
 from importlib.metadata import version
 

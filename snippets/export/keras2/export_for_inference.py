@@ -1,5 +1,6 @@
 """Exporting a tf.function that calls model(x, training=False) serves inference on
 both flavours, with preprocessing and augmentation layers in front."""
+
 import os
 from importlib.metadata import version
 

@@ -1,5 +1,6 @@
 """model.export(path) serves the model as a bare model(x): behind a RandomFlip the
 endpoint augments, and on Keras 3 behind Resizing or RandomFlip it trains BN."""
+
 import os
 from importlib.metadata import version
 
@@ -55,8 +56,10 @@ try:
         agree = bool(np.allclose(first, second))
         bn_trained = not np.array_equal(before, moving_mean.numpy())
         seen[name] = inference, agree, bn_trained
-        print(f"{name:<10} serves inference: {inference!s:<5} two calls agree: "
-              f"{agree!s:<5} BN trained by serving: {bn_trained}")
+        print(
+            f"{name:<10} serves inference: {inference!s:<5} two calls agree: "
+            f"{agree!s:<5} BN trained by serving: {bn_trained}"
+        )
 finally:
     shutil.rmtree(folder)
 

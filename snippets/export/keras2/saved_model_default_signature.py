@@ -1,5 +1,6 @@
 """tf.saved_model.save(model, path): on Keras 2 the serving signature runs inference;
 on Keras 3 it serves a bare model(x), or refuses a RandomFlip."""
+
 import os
 from importlib.metadata import version
 
@@ -61,8 +62,10 @@ try:
         else:
             (first, second), bn_trained = serve_twice(path)
             inference = bool(np.allclose(first, expected, atol=1e-5))
-            seen[name] = (f"serves inference: {inference!s:<5} "
-                          f"BN trained by serving: {bn_trained}")
+            seen[name] = (
+                f"serves inference: {inference!s:<5} "
+                f"BN trained by serving: {bn_trained}"
+            )
         print(f"{name:<10} {seen[name]}")
 finally:
     shutil.rmtree(folder)

@@ -1,5 +1,6 @@
 """A Dropout subclass whose call forces training=True gives Monte Carlo dropout on
 both flavours while every BatchNormalization stays in inference mode, untouched."""
+
 import os
 from importlib.metadata import version
 
@@ -35,14 +36,21 @@ def used_moving_statistics(bn):
     """Was the last output of bn computed from its moving statistics?"""
     inputs, outputs = bn.seen
     scale = bn.gamma / tf.sqrt(bn.moving_variance + bn.epsilon)
-    return bool(np.allclose(outputs, (inputs - bn.moving_mean) * scale + bn.beta,
-                            atol=1e-4))
+    return bool(
+        np.allclose(outputs, (inputs - bn.moving_mean) * scale + bn.beta, atol=1e-4)
+    )
 
 
 def mc_layers():
     """BN before and after the Monte Carlo dropout."""
-    return [layers.Dense(16, activation="relu"), WatchedBN(), MCDropout(0.3),
-            layers.Dense(16), WatchedBN(), layers.Dense(1)]
+    return [
+        layers.Dense(16, activation="relu"),
+        WatchedBN(),
+        MCDropout(0.3),
+        layers.Dense(16),
+        WatchedBN(),
+        layers.Dense(1),
+    ]
 
 
 def functional():
@@ -72,7 +80,7 @@ models = {
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
 for style, model in models.items():
     model.run_eagerly = True  # so WatchedBN can show its values inside predict() too
-    bns = [l for l in model.layers if isinstance(l, WatchedBN)]
+    bns = [layer for layer in model.layers if isinstance(layer, WatchedBN)]
     print(style)
     for call in ("model(x)", "model(x, training=False)", "model.predict(x)"):
         if call == "model(x)":
@@ -86,8 +94,10 @@ for style, model in models.items():
         # a new BN starts with moving_mean == 0; predicting must leave it there
         untouched = all(np.all(bn.moving_mean.numpy() == 0.0) for bn in bns)
         moving_used = all(used_moving_statistics(bn) for bn in bns)
-        print(f"  {call:<24} vary: {vary!s:<5} BN untouched: {untouched!s:<5} "
-              f"BN used moving stats: {moving_used}")
+        print(
+            f"  {call:<24} vary: {vary!s:<5} BN untouched: {untouched!s:<5} "
+            f"BN used moving stats: {moving_used}"
+        )
         assert vary, "MCDropout should drop units in every call"
         assert untouched, "predicting should not change the BN moving statistics"
         assert moving_used, "BN should normalise with its moving statistics"

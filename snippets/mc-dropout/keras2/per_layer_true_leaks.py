@@ -1,5 +1,6 @@
 """Keras 3: an explicit training=True on one Dropout layer reaches the layers after it,
 so a later BatchNormalization trains, even in predict() (Keras 2: it does not)."""
+
 import os
 from importlib.metadata import version
 
@@ -50,17 +51,23 @@ seen = {}
 
 def report(style, model, call, first, second):
     """Print and keep: was Dropout on (two calls differ), did the BN train?"""
-    bn = next(l for l in model.layers if isinstance(l, layers.BatchNormalization))
+    bn = next(
+        layer for layer in model.layers if isinstance(layer, layers.BatchNormalization)
+    )
     dropout_on = not np.allclose(first, second)
     bn_trained = bool(np.any(bn.moving_mean.numpy() != 0.0))  # a new BN starts at 0
     seen[style, call] = dropout_on, bn_trained
-    print(f"{style:<19} {call:<24} Dropout on: {dropout_on!s:<5} "
-          f"BN trained: {bn_trained}")
+    print(
+        f"{style:<19} {call:<24} Dropout on: {dropout_on!s:<5} BN trained: {bn_trained}"
+    )
 
 
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
-styles = {"Functional": functional, "subclass, bn(h)": Subclassed,
-          "subclass, passes on": SubclassedPassesOn}
+styles = {
+    "Functional": functional,
+    "subclass, bn(h)": Subclassed,
+    "subclass, passes on": SubclassedPassesOn,
+}
 for style, build in styles.items():
     model = build()
     report(style, model, "model(x)", model(x), model(x))

@@ -1,5 +1,6 @@
 """Monte Carlo dropout with model(x, training=True) also trains BatchNormalization:
 its moving statistics follow the prediction data and its output depends on the batch."""
+
 import os
 from importlib.metadata import version
 
@@ -33,14 +34,20 @@ def used_moving_statistics(bn):
     """Was the last output of bn computed from its moving statistics?"""
     inputs, outputs = bn.seen
     scale = bn.gamma / tf.sqrt(bn.moving_variance + bn.epsilon)
-    return bool(np.allclose(outputs, (inputs - bn.moving_mean) * scale + bn.beta,
-                            atol=1e-4))
+    return bool(
+        np.allclose(outputs, (inputs - bn.moving_mean) * scale + bn.beta, atol=1e-4)
+    )
 
 
-model = tf.keras.Sequential([
-    tf.keras.Input((8,)), layers.Dense(16, activation="relu"), WatchedBN(),
-    layers.Dropout(0.3), layers.Dense(1),
-])
+model = tf.keras.Sequential(
+    [
+        tf.keras.Input((8,)),
+        layers.Dense(16, activation="relu"),
+        WatchedBN(),
+        layers.Dropout(0.3),
+        layers.Dense(1),
+    ]
+)
 model.compile(optimizer="adam", loss="mse")
 model.fit(train_x, train_y, epochs=2, verbose=0)
 bn = model.layers[1]

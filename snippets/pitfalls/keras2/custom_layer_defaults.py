@@ -1,6 +1,7 @@
 """A custom layer's call default for `training` applies only when nobody passes a
 value: False is overridden by model(x, training=True); True makes a bare model(x)
 run the layer in training mode."""
+
 import os
 from importlib.metadata import version
 

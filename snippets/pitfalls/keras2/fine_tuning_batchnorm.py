@@ -1,6 +1,7 @@
 """Fine-tuning: a frozen BatchNormalization ignores `training`; base(inputs,
 training=False) protects the unfrozen base's statistics on Keras 2 only; keeping the
 base's BatchNormalization layers frozen protects them on both."""
+
 import os
 from importlib.metadata import version
 

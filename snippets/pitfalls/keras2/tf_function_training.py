@@ -1,6 +1,7 @@
 """Inside tf.function, a Python bool `training` is traced once per value (Keras 3 and
 2); a tf.bool tensor raises on Keras 3, and serves both values with one trace on
 Keras 2."""
+
 import os
 from importlib.metadata import version
 
@@ -13,12 +14,14 @@ import tensorflow as tf
 
 tf.keras.utils.set_random_seed(0)
 keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has tf.keras.version()
-model = tf.keras.Sequential([
-    tf.keras.Input(shape=(16,)),
-    tf.keras.layers.Dense(16),
-    tf.keras.layers.BatchNormalization(),
-    tf.keras.layers.Dropout(0.5),
-])
+model = tf.keras.Sequential(
+    [
+        tf.keras.Input(shape=(16,)),
+        tf.keras.layers.Dense(16),
+        tf.keras.layers.BatchNormalization(),
+        tf.keras.layers.Dropout(0.5),
+    ]
+)
 batch = np.random.default_rng(0).normal(size=(64, 16)).astype("float32")
 traces = []
 

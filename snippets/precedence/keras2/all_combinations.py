@@ -1,6 +1,7 @@
 """For every model style and `training` value (and, on Keras 2, every learning phase),
 BatchNormalization and Dropout train exactly when the precedence rule says: an explicit
 True/False wins, then the learning phase (Keras 2), otherwise inference."""
+
 import os
 from importlib.metadata import version
 
@@ -21,12 +22,14 @@ layers = tf.keras.layers
 
 
 def sequential():
-    return tf.keras.Sequential([
-        tf.keras.Input(shape=data.shape[1:]),
-        layers.Conv2D(16, 3),
-        layers.BatchNormalization(),
-        layers.Dropout(0.5),
-    ])
+    return tf.keras.Sequential(
+        [
+            tf.keras.Input(shape=data.shape[1:]),
+            layers.Conv2D(16, 3),
+            layers.BatchNormalization(),
+            layers.Dropout(0.5),
+        ]
+    )
 
 
 def functional():

@@ -1,6 +1,7 @@
 """Each rung of the precedence rule on its own: an explicit argument beats the enclosing
 call, which beats the call default, which applies when nothing else is set; on Keras 2
 the learning phase sits between the enclosing call and the call default."""
+
 import os
 from importlib.metadata import version
 

@@ -1,6 +1,7 @@
 """Keras 3 keeps one `training` value for a whole model call: every layer call, at any
 depth, stores the value it resolved, and a later layer given no value reads the last
 one stored. Keras 2 hands each layer the value of the call that encloses it."""
+
 import os
 from importlib.metadata import version
 

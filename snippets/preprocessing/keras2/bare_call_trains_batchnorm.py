@@ -1,5 +1,6 @@
 """Keras 3: behind Resizing, CenterCrop or a Random* layer, a bare model(x) trains
 BatchNormalization on the data it evaluates (Keras 2: it does not)."""
+
 import os
 from importlib.metadata import version
 
@@ -24,10 +25,16 @@ FRONT = {  # the layer in front of the network, with its arguments
 
 
 def sequential(front):
-    return tf.keras.Sequential([
-        tf.keras.Input((16, 16, 3)), front, layers.Conv2D(4, 3),
-        layers.BatchNormalization(), layers.GlobalAveragePooling2D(), layers.Dense(2),
-    ])
+    return tf.keras.Sequential(
+        [
+            tf.keras.Input((16, 16, 3)),
+            front,
+            layers.Conv2D(4, 3),
+            layers.BatchNormalization(),
+            layers.GlobalAveragePooling2D(),
+            layers.Dense(2),
+        ]
+    )
 
 
 def functional(front):
@@ -57,8 +64,12 @@ class SubclassForwards(SubclassForgets):
         return self.head(self.pool(h))
 
 
-STYLES = {"Sequential": sequential, "Functional": functional,
-          "subclass, forgets": SubclassForgets, "subclass, forwards": SubclassForwards}
+STYLES = {
+    "Sequential": sequential,
+    "Functional": functional,
+    "subclass, forgets": SubclassForgets,
+    "subclass, forwards": SubclassForwards,
+}
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
 print("BatchNormalization moving mean changed by one bare model(images):")
 print(f"{'in front':<11}", " | ".join(STYLES))
@@ -68,14 +79,18 @@ for name, (layer_class, args) in FRONT.items():
     for style, build in STYLES.items():
         model = build(layer_class(*args))
         model(images)  # the bare call: no `training` argument
-        bn = next(l for l in model.layers if isinstance(l, layers.BatchNormalization))
+        bn = next(
+            layer
+            for layer in model.layers
+            if isinstance(layer, layers.BatchNormalization)
+        )
         # a new BatchNormalization starts with moving_mean == 0
         moved[name, style] = bool(np.any(bn.moving_mean.numpy() != 0.0))
         row.append(f"{moved[name, style]!s:<{len(style)}}")  # pad to the heading
     print(f"{name:<11}", " | ".join(row).rstrip())
 
 for (name, style), changed in moved.items():
-    trains = (not keras2 and name != "Rescaling" and style != "subclass, forwards")
+    trains = not keras2 and name != "Rescaling" and style != "subclass, forwards"
     assert changed == trains, (
         f"{style} model behind {name}: a bare call should "
         + ("update" if trains else "leave alone")

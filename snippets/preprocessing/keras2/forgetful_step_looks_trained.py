@@ -1,5 +1,6 @@
 """Keras 3: behind a RandomFlip, a train step that forgets training=True still trains
 BatchNormalization, so it looks right, but Dropout stays off in a Functional model."""
+
 import os
 from importlib.metadata import version
 
@@ -27,10 +28,16 @@ class Tap(layers.Layer):
 
 
 def image_layers():
-    return [layers.RandomFlip("horizontal"), Tap(name="augmented"),
-            layers.Conv2D(16, 3, activation="relu"), layers.BatchNormalization(),
-            layers.GlobalAveragePooling2D(), layers.Dropout(0.5), Tap(name="dropped"),
-            layers.Dense(3)]
+    return [
+        layers.RandomFlip("horizontal"),
+        Tap(name="augmented"),
+        layers.Conv2D(16, 3, activation="relu"),
+        layers.BatchNormalization(),
+        layers.GlobalAveragePooling2D(),
+        layers.Dropout(0.5),
+        Tap(name="dropped"),
+        layers.Dense(3),
+    ]
 
 
 def functional():
@@ -43,8 +50,16 @@ def functional():
 class Subclassed(tf.keras.Model):
     def __init__(self):
         super().__init__()
-        (self.flip, self.tap1, self.conv, self.bn, self.pool, self.drop, self.tap2,
-         self.head) = image_layers()
+        (
+            self.flip,
+            self.tap1,
+            self.conv,
+            self.bn,
+            self.pool,
+            self.drop,
+            self.tap2,
+            self.head,
+        ) = image_layers()
 
     def call(self, inputs, training=None):  # passes `training` on to every layer
         h = self.tap1(self.flip(inputs, training=training))
@@ -72,23 +87,36 @@ def train_step(model, optimizer):
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
 
 
-builders = {"Functional": functional, "subclass, forwards": Subclassed,
-            "subclass, forgets": SubclassedForgets}
+builders = {
+    "Functional": functional,
+    "subclass, forwards": Subclassed,
+    "subclass, forgets": SubclassedForgets,
+}
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
 seen = {}
 for step in (forgetful_step, train_step):
     for style, build in builders.items():
         model = build()
         step(model, tf.keras.optimizers.SGD(0.1))
-        bn = next(l for l in model.layers if isinstance(l, layers.BatchNormalization))
-        taps = {l.name: l.seen.numpy() for l in model.layers if isinstance(l, Tap)}
+        bn = next(
+            layer
+            for layer in model.layers
+            if isinstance(layer, layers.BatchNormalization)
+        )
+        taps = {
+            layer.name: layer.seen.numpy()
+            for layer in model.layers
+            if isinstance(layer, Tap)
+        }
         trained = bool(np.any(bn.moving_mean.numpy() != 0.0))  # a new BN starts at 0
         augmented = not np.array_equal(taps["augmented"], images)
         dropped = np.mean(taps["dropped"] == 0.0)
         share = "off" if dropped == 0 else "on" if 0.3 < dropped < 0.7 else "?"
         seen[step.__name__, style] = trained, augmented, share
-        print(f"{step.__name__:<14} {style:<18} BN trained: {trained!s:<5} "
-              f"augmented: {augmented!s:<5} Dropout: {share}")
+        print(
+            f"{step.__name__:<14} {style:<18} BN trained: {trained!s:<5} "
+            f"augmented: {augmented!s:<5} Dropout: {share}"
+        )
 
 for style in builders:
     assert seen["train_step", style] == (True, True, "on"), (

@@ -1,5 +1,6 @@
 """The built-in layers whose `call` declares training=True: on Keras 3 the image
 preprocessing and augmentation layers, on Keras 2 only the Random* layers."""
+
 import os
 from importlib.metadata import version
 

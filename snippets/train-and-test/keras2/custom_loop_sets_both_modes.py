@@ -1,5 +1,6 @@
 """The recipe: the train step calls model(x, training=True), the test step
 model(x, training=False); BatchNormalization and Dropout follow (Keras 3 and 2)."""
+
 import os
 from importlib.metadata import version
 

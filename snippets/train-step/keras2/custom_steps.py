@@ -1,5 +1,6 @@
 """A model with its own train_step and test_step: fit trains BN and Dropout only
 because train_step calls self(x, training=True); evaluate runs test_step."""
+
 import os
 from importlib.metadata import version
 
@@ -21,8 +22,9 @@ class ZeroShare(layers.Layer):
     """Passes its input through; records the share of zeros in it (works inside fit)."""
 
     def build(self, input_shape):
-        self.share = self.add_weight(name="share", shape=(), initializer="zeros",
-                                     trainable=False)
+        self.share = self.add_weight(
+            name="share", shape=(), initializer="zeros", trainable=False
+        )
 
     def call(self, inputs):
         self.share.assign(tf.reduce_mean(tf.cast(tf.equal(inputs, 0.0), "float32")))
@@ -66,13 +68,17 @@ def amount(share):
 
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
 print("fit: BN moving statistics changed:", bool(np.any(after_fit != 0.0)))
-print("fit: Dropout dropped, last step of each epoch:",
-      [amount(share) for share in history.history["dropped"]])
+print(
+    "fit: Dropout dropped, last step of each epoch:",
+    [amount(share) for share in history.history["dropped"]],
+)
 print("fit: reports the loss:", all(loss > 0 for loss in history.history["loss"]))
 print("evaluate: test_step calls:", int(model.test_steps.numpy()))
 print("evaluate: Dropout dropped:", amount(result["dropped"]))
-print("evaluate: BN moving statistics unchanged:",
-      np.array_equal(after_fit, bn.moving_mean.numpy()))
+print(
+    "evaluate: BN moving statistics unchanged:",
+    np.array_equal(after_fit, bn.moving_mean.numpy()),
+)
 assert np.any(after_fit != 0.0), "a new BN starts at 0: fit should have moved it"
 assert all(amount(s) == "about half" for s in history.history["dropped"]), (
     "Dropout should drop about half the units in the training steps"

@@ -1,5 +1,6 @@
 """A bare model(x) is not always inference: a RandomFlip in front flips the images on
 both flavours, and on Keras 3 it also puts every later layer in training mode."""
+
 import os
 from importlib.metadata import version
 

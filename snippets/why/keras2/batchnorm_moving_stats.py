@@ -1,5 +1,6 @@
 """BatchNormalization updates moving_mean / moving_variance only when called
 with training=True."""
+
 import os
 from importlib.metadata import version
 

@@ -1,5 +1,6 @@
 """Dropout zeroes units, and scales the survivors by 1 / (1 - rate), only when
 called with training=True."""
+
 import os
 from importlib.metadata import version
 

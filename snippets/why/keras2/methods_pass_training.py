@@ -1,6 +1,7 @@
 """Keras 3 and Keras 2: fit and train_on_batch call the model with training=True;
 evaluate, test_on_batch, predict and predict_on_batch with training=False;
 a bare model(x) passes None."""
+
 import os
 from importlib.metadata import version
 

@@ -1,6 +1,7 @@
 """model(x, training=False) and model.predict(x) evaluate every zoo shape cleanly: no
 BatchNormalization update, no dropout, no augmentation (MC dropout stays on, as meant).
 A bare model(x) is not clean on every shape."""
+
 import os
 from importlib.metadata import version
 

@@ -1,6 +1,7 @@
 """Parts kept in one mode on purpose stay in it: a base's BatchNormalization kept
 frozen while fine-tuning keeps its moving statistics (both wrappers), and a Dropout
 subclass gives Monte Carlo dropout at prediction without training BatchNormalization."""
+
 import os
 from importlib.metadata import version
 
@@ -24,9 +25,12 @@ def train_step(model, x, y):
 
 
 def bn_statistics(model):
-    return [v.numpy().copy() for layer in all_layers(model)
-            if isinstance(layer, layers.BatchNormalization)
-            for v in (layer.moving_mean, layer.moving_variance)]
+    return [
+        v.numpy().copy()
+        for layer in all_layers(model)
+        if isinstance(layer, layers.BatchNormalization)
+        for v in (layer.moving_mean, layer.moving_variance)
+    ]
 
 
 def moved(old, new):
@@ -34,8 +38,10 @@ def moved(old, new):
 
 
 print("Fine-tuning: one train step")
-print(f"{'wrapper':<23}{'base BN trainable':>18}{'BN statistics moved':>20}"
-      f"{'weights moved':>14}")
+print(
+    f"{'wrapper':<23}{'base BN trainable':>18}{'BN statistics moved':>20}"
+    f"{'weights moved':>14}"
+)
 for name in ("functional_fine_tuning", "subclass_fine_tuning"):
     model = build(name)  # fine-tuning stage: base unfrozen, its BN kept frozen
     x, y = make_batch(name)
@@ -73,8 +79,10 @@ def twice(model, run):
 x, _ = make_batch("mc_dropout")
 print("\nMC dropout: the same batch twice")
 print(f"{'model':<23}{'call':<25}{'outputs vary':>13}{'BN statistics moved':>20}")
-for label, model in (("MCDropout (the zoo)", build("mc_dropout")),
-                     ("Dropout(training=True)", per_layer_mc_dropout())):
+for label, model in (
+    ("MCDropout (the zoo)", build("mc_dropout")),
+    ("Dropout(training=True)", per_layer_mc_dropout()),
+):
     rows = {
         "model.predict(x)": twice(model, lambda: model.predict(x, verbose=0)),
         "model(x, training=False)": twice(model, lambda: model(x, training=False)),
