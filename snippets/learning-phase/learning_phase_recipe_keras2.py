@@ -2,8 +2,11 @@
 calls switches BatchNormalization and Dropout."""
 
 import os
+from importlib.metadata import version
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # must be set before TensorFlow is imported
+# Keras 2: TF 2.16+ comes with Keras 3, so select tf-keras (pip install tf-keras)
+if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
 import numpy as np
 import tensorflow as tf
