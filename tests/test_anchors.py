@@ -1,4 +1,5 @@
-"""Deep links stay valid: every anchor a release published (tests/anchors/*.txt) still exists on its page."""
+"""Deep links stay valid: every anchor a release published (tests/anchors/*.txt) still
+exists on its page, and the onboarding block links to sections that exist."""
 
 import pathlib
 import re
@@ -27,12 +28,33 @@ def test_published_anchors_still_exist(built_site):
             missing.append(f"{page or '(home)'}#{anchor} (published in {release})")
     if missing:
         pytest.fail(
-            "Deep links that readers may have saved no longer resolve. Keep the old id "
-            'where the content now lives (a heading attribute, or `<a id="old-id"></a>` '
-            "just above it):\n" + "\n".join(missing),
+            "Deep links that readers may have saved no longer resolve. Keep the old "
+            "id where the content now lives (a heading attribute, or "
+            '`<a id="old-id"></a>` just above it):\n" + "\n".join(missing),
             pytrace=False,
         )
 
 
 def test_the_anchor_lists_are_not_empty():
     assert len(ANCHORS) >= 60, LISTS
+
+
+def test_the_onboarding_block_links_to_sections_that_exist(built_site):
+    """The lines teams paste into their own docs link to the published site: every link
+    must name a page and an anchor that the build has."""
+    from tools import ROOT
+
+    text = (ROOT / "snippets/onboarding/training_state.md").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert 1 <= len(lines) <= 5, "the onboarding block stays within five lines"
+    published = "https://tf-training-state.github.io/tf-training-state/"
+    links = re.findall(r"\]\((\S+?)\)", text)
+    assert len(links) == len(lines), "one link per line"
+    missing = []
+    for link in links:
+        assert link.startswith(published), f"{link}: not a link to {published}"
+        page, _, anchor = link[len(published) :].partition("#")
+        html = built_site / page / "index.html"
+        if not anchor or not html.is_file() or anchor not in ids_on(html.read_text()):
+            missing.append(link)
+    assert not missing, f"onboarding links without a target: {missing}"
