@@ -30,7 +30,7 @@ def test_published_anchors_still_exist(built_site):
         pytest.fail(
             "Deep links that readers may have saved no longer resolve. Keep the old "
             "id where the content now lives (a heading attribute, or "
-            '`<a id="old-id"></a>` just above it):\n" + "\n".join(missing),
+            '`<a id="old-id"></a>` just above it):\n' + "\n".join(missing),
             pytrace=False,
         )
 
