@@ -1,0 +1,130 @@
+"""The site helpers that the tests and the benchmarks share: the strict build, a quiet
+local HTTP server, headless Chromium, the mkdocs configuration, and axe-core (the
+accessibility engine that the browser tests inject into every page).
+
+    from tools import site
+
+    ok, log = site.build(tmp / "site")
+    with site.serve(tmp / "site") as url, site.chromium() as browser:
+        browser.new_page().goto(url)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import pathlib
+import subprocess
+import sys
+import threading
+import warnings
+from collections.abc import Iterator
+
+from tools import ROOT
+
+# Debian's chromium (apt-get install -y chromium): Playwright never downloads a browser.
+CHROMIUM = pathlib.Path("/usr/bin/chromium")
+CHROMIUM_INSTALL = "apt-get install -y chromium"
+# --no-sandbox: CI runs as root. The rest keep Chromium off the network: without them
+# it calls Google's hosts at every start, which a closed network refuses, many at once.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+# axe-core, pinned in package.json and package-lock.json, installed by `npm ci`.
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_INSTALL = "npm ci"
+
+
+def build(
+    site_dir: pathlib.Path, root: pathlib.Path = ROOT, *, strict: bool = True
+) -> tuple[bool, str]:
+    """`mkdocs build --strict` of the project at root (its mkdocs.yml) into site_dir;
+    returns (ok, log). strict=False only for a site whose warnings are expected
+    (bench/page_weight.py's bare comparison site)."""
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--site-dir", str(site_dir)]
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    proc = subprocess.run(
+        cmd + ["--strict" if strict else "--no-strict"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    return proc.returncode == 0, proc.stdout + proc.stderr
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: pathlib.Path) -> Iterator[str]:
+    """Serve folder on 127.0.0.1, on a free port, without logging each request;
+    yields its URL, 'http://127.0.0.1:PORT/'."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def missing_chromium() -> str | None:
+    """None when Chromium is installed, else what is missing and how to install it."""
+    if CHROMIUM.exists():
+        return None
+    return f"{CHROMIUM} is missing; install it with `{CHROMIUM_INSTALL}` (Debian)"
+
+
+def missing_axe() -> str | None:
+    """None when axe-core is installed, else what is missing and how to install it."""
+    if AXE.is_file():
+        return None
+    return (
+        f"{AXE.relative_to(ROOT)} is missing; install it with `{AXE_INSTALL}` in "
+        f"{ROOT} (it needs Node.js and npm: `apt-get install -y npm`)"
+    )
+
+
+@contextlib.contextmanager
+def chromium() -> Iterator:
+    """Headless Debian Chromium driven by Playwright; yields a playwright Browser.
+    Raises FileNotFoundError, saying how to install it, when Chromium is missing."""
+    problem = missing_chromium()
+    if problem:
+        raise FileNotFoundError(problem)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def load_mkdocs_config(root: pathlib.Path = ROOT):
+    """mkdocs.yml of the project at root, loaded as mkdocs loads it, without the
+    deprecation warnings that mkdocs and its plugins print on import."""
+    from mkdocs.config import load_config
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_config(str(root / "mkdocs.yml"))
