@@ -10,7 +10,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve test lint outputs twins mutants numerics build bench lock python-version
+.PHONY: help serve test lint outputs twins mutants numerics build bench lock matrix matrix-lock python-version
 
 help:
 	@echo "make serve     build and serve the site on http://$(HOST):$(PORT) with live reload"
@@ -24,6 +24,8 @@ help:
 	@echo "make build     strict static build into site/"
 	@echo "make bench     runner speed (warm parallel forks vs fresh processes) and page weight, as ratios"
 	@echo "make lock      regenerate requirements.lock from requirements.txt (after changing requirements.txt)"
+	@echo "make matrix    every snippet on each TensorFlow/Keras column; records in versions/ (COLUMNS=\"a b\" for some)"
+	@echo "make matrix-lock  regenerate matrix/*.lock (the columns' exact pins, with hashes)"
 
 # The runner forks a process that has imported TensorFlow; the site is verified on Python 3.11 only.
 python-version:
@@ -84,3 +86,10 @@ lock: $(READY)
 	  echo "# Every package the project installs, pinned with hashes, for Python 3.11 on any platform."; \
 	  cat requirements.lock.new; } > requirements.lock
 	rm requirements.lock.new
+
+# Which versions: one cached venv per TensorFlow release under .matrix/, one record per column in versions/
+matrix: $(READY)
+	$(PY) -m tools matrix $(COLUMNS)
+
+matrix-lock: $(READY)
+	$(PY) -m tools matrix --lock

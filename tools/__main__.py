@@ -33,6 +33,17 @@ def main(argv: list[str]) -> int:
     )
     p.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--root", default=str(ROOT), help=argparse.SUPPRESS)
+    p = sub.add_parser(
+        "matrix",
+        help="run every snippet on each TensorFlow/Keras column; write versions/",
+    )
+    p.add_argument("columns", nargs="*", help="column names (default: every column)")
+    p.add_argument(
+        "--lock",
+        action="store_true",
+        help="regenerate matrix/*.lock (make matrix-lock)",
+    )
+    p.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.command == "twins":
@@ -69,6 +80,10 @@ def main(argv: list[str]) -> int:
             f"failed under TF_ENABLE_ONEDNN_OPTS flipped and one intra-op thread"
         )
         return 1 if any(problems.values()) else 0
+    if args.command == "matrix":
+        from tools import matrix
+
+        return matrix.main(args.columns, child=args.child, lock=args.lock)
     return 2
 
 
