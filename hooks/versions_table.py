@@ -265,7 +265,7 @@ def _cell(entry, url):
         body = escape(detail).replace("\n", "&#10;")
         shown += (
             f'<details style="{DETAILS_STYLE}"><summary>{summary}</summary>'
-            f"<pre><code>{body}</code></pre>"
+            f"<pre><samp>{body}</samp></pre>"  # program output, not code to copy
             "</details>"
         )
     return shown
