@@ -22,7 +22,8 @@ help:
 	@echo "make numerics  re-run the training snippets with oneDNN flipped and one thread; outputs must not change"
 	@echo "make lint      ruff (lint and format check) over all code, zizmor over the GitHub workflows"
 	@echo "make build     strict static build into site/"
-	@echo "make bench     runner speed (warm parallel forks vs fresh processes) and page weight, as ratios"
+	@echo "make bench     runner speed (warm parallel forks vs fresh processes) and page weight, as ratios;"
+	@echo "               REF=<git ref> times that commit's snippets through today's runner (REF=113db21: 61)"
 	@echo "make lock      regenerate requirements.lock from requirements.txt (after changing requirements.txt)"
 	@echo "make matrix    every snippet on each TensorFlow/Keras column; records in versions/ (COLUMNS=\"a b\" for some)"
 	@echo "make matrix-lock  regenerate matrix/*.lock (the columns' exact pins, with hashes)"
@@ -75,8 +76,8 @@ build: $(READY)
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 
 bench: $(READY)
-	$(PY) -m bench.runner_speed
-	$(PY) -m bench.page_weight
+	REF="$(REF)" $(PY) -m bench.runner_speed
+	$(if $(REF),,$(PY) -m bench.page_weight)
 
 lock: $(READY)
 	$(VENV)/bin/pip install -q --disable-pip-version-check uv==0.13.9

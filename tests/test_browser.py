@@ -4,9 +4,9 @@ from 127.0.0.1.
 Every page, on a 1280 px screen: no console error, no request to any host but
 127.0.0.1, a copy button on every code block, content tabs that switch, an "edit this
 page" link to a file that exists, and a light/dark toggle that works (screenshots of
-both schemes: screenshots/<page>-light.png and -dark.png). On a 390 px phone: the page
+both schemes: screenshots/<page>-light.jpg and -dark.jpg). On a 390 px phone: the page
 never scrolls sideways (code blocks and tables scroll inside themselves), and
-screenshots/<page>-phone.png. Accessibility: axe-core (node_modules, `npm ci`) finds
+screenshots/<page>-phone.jpg. Accessibility: axe-core (node_modules, `npm ci`) finds
 no WCAG 2 A/AA violation, light and dark. Plus: the notebook page shows its outputs
 and plots, and the search box finds the precedence page for "set_learning_phase".
 
@@ -190,7 +190,8 @@ def visit(browser, base_url):
                 for u in sorted(set(foreign))
             ]
 
-        page.goto(base_url + url, wait_until="networkidle")
+        page.goto(base_url + url, wait_until="load")  # each check waits for its own
+        # state; the request and console checks are read at the end of each test
         return page, problems
 
     yield open_
@@ -247,9 +248,13 @@ def switch_palette(page):
 
 
 def screenshot(page, name):
+    """The whole page, one image pixel per CSS pixel (JPEG: a full-page PNG costs
+    seconds per page to encode)."""
     SHOTS.mkdir(exist_ok=True)
     page.evaluate("scrollTo(0, 0)")  # else the sticky header lands mid-page
-    page.screenshot(path=SHOTS / f"{name}.png", full_page=True)
+    page.screenshot(
+        path=SHOTS / f"{name}.jpg", full_page=True, type="jpeg", quality=85, scale="css"
+    )
 
 
 def test_every_built_page_is_checked(built_site):

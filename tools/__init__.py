@@ -3,7 +3,7 @@
 * `tools.pages`   reads pages and snippets and collects the code blocks a reader sees
 (never runs anything);
 * `tools.execute` runs blocks in forks of one warm interpreter and judges their output
-(never writes a file);
+(writes no file but a timing memo in .cache/);
 * `tools.records` writes what is generated: the `.out` records and the Keras 2 twins
 (the only writer of snippets/);
 * `tools.site`    builds, serves and opens the site (shared by tests and bench).

@@ -1,5 +1,5 @@
 """Run blocks as `python snippets/<path>.py` would, in forks of one warm interpreter,
-and judge them. Writes nothing.
+and judge them. Writes nothing in the project but a timing memo (see below).
 
 TensorFlow (and tf_keras) are imported once in this process, without touching
 `tf.keras`, whose flavour (Keras 3, or Keras 2 with TF_USE_LEGACY_KERAS=1) is resolved
@@ -8,13 +8,21 @@ fresh module state (learning phase, flavour, seeds) while the import is paid onc
 `jobs` forks run at once (DOCS_JOBS, default: one per core); each child sees `__main__`,
 argv, sys.path[0] and the working directory exactly as a fresh process would, and its
 stdout and stderr go to files of its own, so outputs do not depend on the parallelism.
+
+The parent's objects are frozen out of the children's garbage collections, and the
+longest blocks start first, so no core idles at the end while one long block runs
+alone. How long a snippet took is remembered in .cache/runner-seconds.json (git-ignored,
+the only file this module writes; without it, the size of the code and of the modules
+beside it that it imports stands in).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import gc
 import io
+import json
 import linecache
 import os
 import signal
@@ -24,11 +32,14 @@ import time
 import traceback
 import warnings
 
-from tools.pages import Block
+from tools import ROOT
+from tools.pages import Block, imported_siblings
 
 TIMEOUT = float(os.environ.get("SNIPPET_TIMEOUT", "120"))
 _PRISTINE_WARNING_FILTERS = list(warnings.filters)
 _WARM = False
+SECONDS = ROOT / ".cache" / "runner-seconds.json"
+BYTES_PER_SECOND = 4000  # rough: a snippet of 4 kB (code and helpers) runs about 1 s
 
 
 def default_jobs() -> int:
@@ -113,16 +124,57 @@ def _child(block: Block, out_fd: int, err_fd: int) -> int:
         sys.stderr.flush()
 
 
+def _seconds() -> dict[str, float]:
+    try:
+        return dict(json.loads(SECONDS.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def expected_seconds(blocks: list[Block]) -> list[float]:
+    """How long each block should take: the last run's time, else a guess from size."""
+    known = _seconds()
+    guesses = []
+    for block in blocks:
+        if block.snippet in known:
+            guesses.append(float(known[block.snippet]))
+            continue
+        size = len(block.code.encode("utf-8"))
+        size += sum(p.stat().st_size for p in imported_siblings(block.path))
+        guesses.append(size / BYTES_PER_SECOND)
+    return guesses
+
+
+def _remember(blocks: list[Block], results: list[Outcome | None]) -> None:
+    known = _seconds()
+    for block, outcome in zip(blocks, results, strict=True):
+        if outcome is not None and outcome.status == 0:  # a failing mutant stops early
+            known[block.snippet] = round(outcome.seconds, 2)
+    try:
+        SECONDS.parent.mkdir(exist_ok=True)
+        tmp = SECONDS.with_name(f"{SECONDS.name}.{os.getpid()}")
+        tmp.write_text(json.dumps(known, indent=0, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, SECONDS)
+    except OSError:  # a read-only checkout: the next run guesses again
+        pass
+
+
 def run_many(
     blocks: list[Block], jobs: int | None = None, timeout: float | None = None
 ) -> list[Outcome]:
-    """Run every block, up to `jobs` at a time, each in its own fork; outcomes in the
-    order of `blocks`."""
+    """Run every block, up to `jobs` at a time, each in its own fork, the longest
+    first; outcomes in the order of `blocks`."""
     jobs = jobs or default_jobs()
     timeout = TIMEOUT if timeout is None else timeout
     warm_up()
+    # What this process holds (TensorFlow's thousands of modules) is never garbage in
+    # a child: frozen, the children's collections skip it (about 15 % faster).
+    if not gc.get_freeze_count():
+        gc.collect()
+    gc.freeze()
     results: list[Outcome | None] = [None] * len(blocks)
-    pending = list(range(len(blocks)))
+    expected = expected_seconds(blocks)
+    pending = sorted(range(len(blocks)), key=lambda i: -expected[i])
     running: dict[int, tuple[int, object, object, float]] = {}
     try:
         while pending or running:
@@ -164,6 +216,7 @@ def run_many(
         for pid in running:  # interrupted: leave no child behind
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+    _remember(blocks, results)
     return results  # type: ignore[return-value]
 
 

@@ -39,6 +39,7 @@ import tempfile
 import time
 
 from tools import ROOT
+from tools.pages import imported_siblings
 
 CACHE = ".matrix"  # git-ignored: a venv per TensorFlow install, a folder per overlay
 LOCKS = "matrix"  # matrix/<name>.lock: exact pins with hashes (`make matrix-lock`)
@@ -165,32 +166,11 @@ def not_applicable(snippet: str, column: Column) -> str | None:
     return "a Keras 3 snippet; this column runs the Keras 2 snippets"
 
 
-def _imported_siblings(path: pathlib.Path, seen: set[pathlib.Path]) -> None:
-    """Add to `seen` the modules beside `path` that it imports (recursively)."""
-    try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError):
-        return
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names = [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-            names = [node.module]
-        else:
-            continue
-        for name in names:
-            sibling = path.parent / f"{name.split('.')[0]}.py"
-            if sibling.is_file() and sibling not in seen:
-                seen.add(sibling)
-                _imported_siblings(sibling, seen)
-
-
 def source_hash(snippet: str, root: pathlib.Path = ROOT) -> str:
     """A hash of what a snippet's result depends on in the repository: its text, its
     recorded output, and the modules beside it that it imports."""
     path = root / snippet
-    siblings: set[pathlib.Path] = set()
-    _imported_siblings(path, siblings)
+    siblings = imported_siblings(path)
     digest = hashlib.sha256()
     for f in [path, path.with_suffix(".out"), *sorted(siblings - {path})]:
         name = f.relative_to(root).as_posix()

@@ -9,6 +9,7 @@ expanded line remembers the page line and snippet file it came from. pytest-code
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import io
 import pathlib
@@ -47,6 +48,30 @@ class Block:
         return self.path.with_suffix(".out")
 
 
+def imported_siblings(path: pathlib.Path) -> set[pathlib.Path]:
+    """The modules beside `path` that it imports, recursively (a snippet's helpers)."""
+    seen: set[pathlib.Path] = set()
+    todo = [path]
+    while todo:
+        try:
+            tree = ast.parse(todo.pop().read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                sibling = path.parent / f"{name.split('.')[0]}.py"
+                if sibling.is_file() and sibling not in seen:
+                    seen.add(sibling)
+                    todo.append(sibling)
+    return seen
+
+
 def rel(path: pathlib.Path, root: pathlib.Path) -> str:
     try:
         return path.resolve().relative_to(root.resolve()).as_posix()
@@ -59,7 +84,7 @@ def snippet_preprocessor(root: pathlib.Path):
     and the docs folder."""
     import markdown
 
-    cfg = load_mkdocs_config(root)
+    cfg = load_mkdocs_config(root, plugins=False)  # the Markdown settings suffice
     name = "pymdownx.snippets"
     if name not in cfg["markdown_extensions"]:
         raise RuntimeError(

@@ -120,11 +120,14 @@ def chromium() -> Iterator:
             browser.close()
 
 
-def load_mkdocs_config(root: pathlib.Path = ROOT):
+def load_mkdocs_config(root: pathlib.Path = ROOT, plugins: bool = True):
     """mkdocs.yml of the project at root, loaded as mkdocs loads it, without the
-    deprecation warnings that mkdocs and its plugins print on import."""
+    deprecation warnings that mkdocs and its plugins print on import. plugins=False
+    leaves the plugins out (importing mkdocs-jupyter alone takes over a second)."""
     from mkdocs.config import load_config
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return load_config(str(root / "mkdocs.yml"))
+        if plugins:
+            return load_config(str(root / "mkdocs.yml"))
+        return load_config(str(root / "mkdocs.yml"), plugins=[])
