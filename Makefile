@@ -10,11 +10,13 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve test lint outputs twins mutants numerics build bench lock matrix matrix-lock python-version
+.PHONY: help serve test check lint outputs twins mutants numerics build bench lock matrix matrix-lock matrix-stale python-version
 
 help:
 	@echo "make serve     build and serve the site on http://$(HOST):$(PORT) with live reload"
 	@echo "make test      every test: lint, snippets and their outputs, guards, mutants, numerics, build, links, browser"
+	@echo "make check ONLY=snippets/<topic>/<name>.py"
+	@echo "               the contributor loop: that snippet and its twin, their mutants, the strict build"
 	@echo "make outputs   re-run every snippet and rewrite its recorded output (snippets/**/*.out);"
 	@echo "               ONLY=\"snippets/a/b.py ...\" records just those (and their Keras 2 twins)"
 	@echo "make twins     rewrite the generated Keras 2 twins (snippets/<topic>/keras2/) from their sources"
@@ -25,8 +27,11 @@ help:
 	@echo "make bench     runner speed (warm parallel forks vs fresh processes) and page weight, as ratios;"
 	@echo "               REF=<git ref> times that commit's snippets through today's runner (REF=113db21: 61)"
 	@echo "make lock      regenerate requirements.lock from requirements.txt (after changing requirements.txt)"
-	@echo "make matrix    every snippet on each TensorFlow/Keras column; records in versions/ (COLUMNS=\"a b\" for some)"
-	@echo "make matrix-lock  regenerate matrix/*.lock (the columns' exact pins, with hashes)"
+	@echo "make matrix    every snippet and the atlas on each TensorFlow/Keras column; records in versions/"
+	@echo "               (COLUMNS=\"a b\" for some; ATLAS=pairwise|none for a smaller atlas;"
+	@echo "               STALE=1: only the snippets whose record is missing or stale)"
+	@echo "make matrix-lock  write the changed matrix/*.lock and move keras-nightly to the newest"
+	@echo "make matrix-stale fail when a version record is missing or older than its snippet (CI)"
 
 # The runner forks a process that has imported TensorFlow; the site is verified on Python 3.11 only.
 python-version:
@@ -77,7 +82,14 @@ build: $(READY)
 
 bench: $(READY)
 	REF="$(REF)" $(PY) -m bench.runner_speed
+	$(if $(REF),,$(PY) -m bench.contributor_loop)
 	$(if $(REF),,$(PY) -m bench.page_weight)
+
+# The contributor loop: one snippet and its twin against their records, their mutants,
+# the strict build (about half a minute); `make check ONLY=snippets/<topic>/<name>.py`
+check: $(READY)
+	@test -n "$(ONLY)" || { echo 'usage: make check ONLY=snippets/<topic>/<name>.py'; exit 2; }
+	$(PY) -m tools check $(ONLY)
 
 lock: $(READY)
 	$(VENV)/bin/pip install -q --disable-pip-version-check uv==0.13.9
@@ -90,7 +102,10 @@ lock: $(READY)
 
 # Which versions: one cached venv per TensorFlow release under .matrix/, one record per column in versions/
 matrix: $(READY)
-	$(PY) -m tools matrix $(COLUMNS)
+	$(PY) -m tools matrix --atlas $(or $(ATLAS),full) $(if $(STALE),--only-stale) $(COLUMNS)
 
 matrix-lock: $(READY)
 	$(PY) -m tools matrix --lock
+
+matrix-stale: $(READY)
+	$(PY) -m tools matrix --stale

@@ -2,8 +2,10 @@
 process, one after another, (b) through the runner (one TensorFlow import, parallel
 forks: DOCS_JOBS, default one per core).
 
-Prints both wall times and the ratio (a)/(b), and checks that both ways print the same
-output. Run with `make bench`; this is a measurement, not a test.
+Prints both wall times and the ratio (a)/(b), checks that both ways print the same
+output, and prints the runner's floor beside (b): one TensorFlow import plus the sum of
+the blocks' own times divided by the cores, what no runner can beat on this machine.
+Run with `make bench`; this is a measurement, not a test.
 
 `make bench REF=<git ref>` measures the pages and snippets of another commit (unpacked
 with `git archive` into a temporary folder) through today's runner: a fixed workload,
@@ -20,26 +22,10 @@ import tempfile
 import time
 
 from tools import ROOT
+from tools.execute import run_elsewhere
 from tools.pages import collect
 
-
-def snippet_blocks(root=ROOT):
-    seen, unique = set(), []
-    for b in collect(root)[0]:
-        if b.snippet not in seen:
-            seen.add(b.snippet)
-            unique.append(b)
-    return unique
-
-
-def through_runner(root):
-    """Child mode (a fresh process, so the TensorFlow import is timed): run every
-    snippet through the runner."""
-    from tools.execute import run_many
-
-    blocks = snippet_blocks(root)
-    for block, outcome in zip(blocks, run_many(blocks), strict=True):
-        print(f"=== {block.snippet} {outcome.status}\n{outcome.stdout}", end="")
+IMPORT = "import tensorflow, tf_keras"  # what the runner's warm-up pays once
 
 
 def unpack(ref):
@@ -67,7 +53,8 @@ def main(ref=None):
 def measure(root, ref):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", MPLBACKEND="Agg")
     env.pop("TF_USE_LEGACY_KERAS", None)
-    names = [b.snippet for b in snippet_blocks(root)]
+    blocks = collect(root).snippets()
+    names = [b.snippet for b in blocks]
     jobs = os.environ.get("DOCS_JOBS") or os.cpu_count()
     where = f"the site at {ref}" if ref else "the site as it is"
     print(f"{where}: {len(names)} snippets, {os.cpu_count()} cores, {jobs} forks")
@@ -82,20 +69,19 @@ def measure(root, ref):
     fresh = time.perf_counter() - start
 
     start = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "bench.runner_speed", "--through-runner", str(root)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    _, outcomes = run_elsewhere(blocks, env=env)  # a fresh interpreter: import timed
     forked = time.perf_counter() - start
-    if proc.returncode:
-        sys.exit(f"runner pass failed:\n{proc.stderr[-3000:]}")
-
-    parts = ["=== " + p for p in proc.stdout.split("=== ") if p]
-    runner_out = {p.split()[1]: p for p in parts}
+    runner_out = {
+        b.snippet: f"=== {b.snippet} {o.status}\n{o.stdout}"
+        for b, o in zip(blocks, outcomes, strict=True)
+    }
     differ = [n for n in names if runner_out.get(n) != fresh_out[n]]
+
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", IMPORT], env=env, check=True)
+    imported = time.perf_counter() - start
+    cores = int(jobs)
+    floor = imported + sum(o.seconds for o in outcomes) / cores
     print(
         f"(a) fresh python processes: {fresh:6.1f} s"
         f"  ({fresh / len(names):.2f} s per snippet)"
@@ -106,6 +92,11 @@ def measure(root, ref):
     )
     print(f"ratio (a)/(b): {fresh / forked:.1f}x faster through the runner")
     print(
+        f"the runner's floor: {floor:6.1f} s = one TensorFlow import ({imported:.1f} s)"
+        f" + the blocks' own times ({sum(o.seconds for o in outcomes):.1f} s) / "
+        f"{cores} forks; (b) is {forked / floor:.2f}x the floor"
+    )
+    print(
         f"outputs identical both ways: {len(names) - len(differ)}/{len(names)}"
         + (f"; differ: {differ}" if differ else "")
     )
@@ -113,7 +104,4 @@ def measure(root, ref):
 
 
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--through-runner"]:
-        through_runner(pathlib.Path(sys.argv[2]))
-    else:
-        sys.exit(main(os.environ.get("REF") or None))
+    sys.exit(main(os.environ.get("REF") or None))

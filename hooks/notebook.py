@@ -9,7 +9,7 @@ own IPYTHONDIR whose profile sets IPKernelApp.capture_fd_output = False: C/C++ o
 goes to the build log, not the page, while Python output (print, warnings, tracebacks)
 is still captured. TF_CPP_MIN_LOG_LEVEL=2 quiets the rest, TF_USE_LEGACY_KERAS is
 removed because the notebook is about Keras 3, and MPLBACKEND is set to the inline
-backend: an inherited MPLBACKEND=Agg (tests/runner.py sets one) would make plt.show()
+backend: an inherited MPLBACKEND=Agg (tools/execute.py sets one) would make plt.show()
 draw nothing and the page would silently lose its plots. 2. Environment-keyed cache.
 mkdocs-jupyter keys its cache (.cache/mkdocs-jupyter/<sha256>.json) on the notebook's
 bytes and its own options only. Its cache_dir is pointed at a sub-folder named after a
@@ -29,6 +29,8 @@ a page with more or fewer images than alt texts is a warning (an error with stri
 true), so a lost plot fails the build. 5. `mkdocs serve` also watches the real folder
 behind a symlinked notebook."""
 
+from __future__ import annotations
+
 import functools
 import hashlib
 import importlib.metadata
@@ -38,6 +40,7 @@ import platform
 import re
 import sys
 from html import escape
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 log = logging.getLogger("mkdocs.hooks.notebook")
@@ -67,7 +70,7 @@ PLUGIN = "mkdocs-jupyter"
 
 
 @functools.lru_cache(maxsize=1)
-def environment_key():
+def environment_key() -> str:
     """A short hash of everything outside the notebook file that can change its executed
     outputs."""
     parts = [
@@ -85,7 +88,7 @@ def environment_key():
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def on_config(config):
+def on_config(config: Any, **_: Any) -> Any:
     plugin = config.plugins.get(PLUGIN)
     if plugin is None:
         return config
@@ -112,13 +115,13 @@ def on_config(config):
     return config
 
 
-def _is_notebook(page):
+def _is_notebook(page: Any) -> bool:
     return (
         getattr(page, "nb_url", None) is not None
     )  # set by mkdocs-jupyter for the pages it renders
 
 
-def _stem(page):
+def _stem(page: Any) -> str:
     return os.path.splitext(os.path.basename(os.path.realpath(page.file.abs_src_path)))[
         0
     ]
@@ -127,7 +130,7 @@ def _stem(page):
 GENERIC_ALT = 'alt="No description has been provided for this image"'
 
 
-def _add_alt_texts(html, page):
+def _add_alt_texts(html: str, page: Any) -> str:
     import jupytext
 
     nb = jupytext.read(os.path.realpath(page.file.abs_src_path))
@@ -146,7 +149,7 @@ def _add_alt_texts(html, page):
     return html
 
 
-def on_page_content(html, page, config, files):
+def on_page_content(html: str, *, page: Any, config: Any, files: Any) -> str:
     if not _is_notebook(page):
         return html
     html = _add_alt_texts(html, page)
@@ -173,8 +176,8 @@ def on_page_content(html, page, config, files):
     return html if count else buttons + html
 
 
-def _absolute_links(text, base):
-    def fix(match):
+def _absolute_links(text: str, base: str) -> str:
+    def fix(match: re.Match) -> str:
         href = match.group(2)
         if href.startswith("#") or urlsplit(href).scheme:
             return match.group(0)
@@ -183,7 +186,7 @@ def _absolute_links(text, base):
     return re.sub(r"(\[[^\]]*\])\(([^)\s]+)\)", fix, text)
 
 
-def on_post_page(output, page, config):
+def on_post_page(output: str, *, page: Any, config: Any) -> str:
     if not _is_notebook(page):
         return output
     import jupytext
@@ -210,7 +213,7 @@ def on_post_page(output, page, config):
     return output
 
 
-def on_serve(server, config, builder):
+def on_serve(server: Any, *, config: Any, builder: Any) -> Any:
     docs = config.docs_dir
     for root, _, names in os.walk(docs):
         for name in names:

@@ -8,8 +8,11 @@ snippet tests fail whenever the .out differs from what the environment running t
 prints (`make outputs` rewrites it). The line is appended to `copyright`, which Material
 prints in the footer of every page."""
 
+from __future__ import annotations
+
 import os
 import re
+from typing import Any
 
 from mkdocs.exceptions import PluginError
 
@@ -18,7 +21,7 @@ NAMES = ("TensorFlow", "Keras", "tf_keras")
 LINE = re.compile(r"^(?P<name>\S+) (?P<version>\d+\.\d+\S*)$")
 
 
-def footer_line(path):
+def footer_line(path: str) -> str:
     """'Verified with TensorFlow 2.21.0, Keras 3.15.1, tf_keras 2.21.0' from the
     recorded output at path."""
     if not os.path.isfile(path):
@@ -39,7 +42,7 @@ def footer_line(path):
     return "Verified with " + ", ".join(f"{name} {versions[name]}" for name in NAMES)
 
 
-def on_config(config):
+def on_config(config: Any, **_: Any) -> Any:
     line = footer_line(os.path.join(os.path.dirname(config.config_file_path), OUT))
     config["copyright"] = (
         f"{config['copyright']}<br>{line}" if config.get("copyright") else line

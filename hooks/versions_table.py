@@ -4,171 +4,168 @@ never typed.
 1. docs/versions.md holds a line `<!-- versions: table -->`, which becomes the table
    claim x column. Each row is a claim (the first line of a snippet's docstring; a
    Keras 3 snippet and its generated Keras 2 twin share a row); each cell says `same`,
-   `differs`, `fails` or `n/a` and links to the section of the page that shows the
-   snippet; a differing or failing cell shows its diff or message on demand.
+   `differs`, `fails`, `n/a` or `not yet recorded` and links to the section of the page
+   that shows the snippet; a differing or failing cell shows its diff or message.
 2. Any page may hold a line `<!-- versions: <topic>/<name>.py -->` (the path as in a
-   `--8<--` include): it becomes "Versions: holds on ...; differs on ...; fails on
-   ...", from the same records, with a link to the claim's row.
-3. The records must describe the snippets the pages show: a record older than its
-   snippet (the snippet, its recorded output or a module it imports changed since), a
-   snippet without a record, a record of a snippet no page shows, a missing column or a
-   column whose pins changed is an error (a failed strict build) naming the snippet and
-   `make matrix`.
+   `--8<--` include): it becomes "Versions: holds on Keras 3.10–3.15, tf_keras 2.21;
+   fails on ...", the Keras ranges computed from the same records (tools.matrix).
+3. `<!-- keras-range: <topic>/<a>.py <topic>/<b>.py -->` anywhere in a line (a table
+   header, a sentence, an included file such as the onboarding block) becomes the
+   Keras 3 releases on which every claim named holds ("Keras 3.10–3.15").
+4. `<!-- next-output: <topic>/<name>.py -->` becomes the output that snippet printed on
+   the next release (the keras-nightly column's record keeps it).
+5. A record older than its snippet (the snippet, its recorded output or a module it
+   imports changed since), a snippet without a record, a missing column: the cell says
+   "not yet recorded" and the build logs it at info level, so a content edit builds
+   strictly before the matrix has run; `make matrix-stale` (CI's matrix job) fails on
+   it.
+6. A forecast ("expected to change", "will change" ...) is an error: the site states
+   what the keras-nightly column measured, not what a release is expected to do.
 
-The columns, the hashes and the record format are tools/matrix.py's (imported from the
-project root)."""
+The columns, hashes, ranges and record format are tools/matrix.py's; the includes are
+read by tools/includes.py (both imported from the project root)."""
 
+from __future__ import annotations
+
+import dataclasses
 import logging
-import os
 import pathlib
 import re
 import sys
 from html import escape
+from typing import Any
 
 log = logging.getLogger("mkdocs.hooks.versions_table")
 
 MARKER = re.compile(r"^(?P<indent>\s*)<!--\s*versions:\s*(?P<what>\S+)\s*-->\s*$")
-HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*$")
-ANCHOR = re.compile(r"\s*\{[^}]*#(?P<id>[\w-]+)[^}]*\}\s*$")
-INCLUDE = re.compile(r"""^\s*-+8<-+\s+(["'])(?P<target>[^"']+\.py)\1\s*$""")
+NEXT_OUTPUT = re.compile(
+    r"^(?P<indent>\s*)<!--\s*next-output:\s*(?P<what>\S+)\s*-->\s*$"
+)
+RANGE = re.compile(r"<!--\s*keras-range:\s*(?P<what>[^>]+?)\s*-->")
+# what a sentence that predicts a release says; state what the nightly measured instead
+FORECAST = re.compile(
+    r"\b(expected to (change|stay|keep|be fixed)|will (change|be fixed|stop|no longer)"
+    r"|is (likely|set) to change|should (change|stay on) (in|with) the next)",
+    re.IGNORECASE,
+)
+NOT_YET = "not yet recorded"
 # the claim column keeps a readable width; an opened diff stays compact
 CLAIM_STYLE = "min-width: 16em"
 ROW_STYLE = "font-weight: normal"
 DETAILS_STYLE = "margin: .2em 0; font-size: .9em"
-
-_state = {}
-
-
-def _matrix(root):
-    if root not in sys.path:
-        sys.path.insert(0, root)
-    from tools import matrix
-
-    return matrix
+STATE = "versions_table"  # this build's State, kept in config.extra
 
 
-def row_id(snippet):
+PROJECT = str(pathlib.Path(__file__).resolve().parent.parent)  # where tools/ is
+
+
+def _tools(root: str = PROJECT) -> Any:
+    """The project's tools package (the hook runs inside mkdocs, not as a package)."""
+    if PROJECT not in sys.path:
+        sys.path.insert(0, PROJECT)
+    import tools.includes
+    import tools.matrix
+    import tools.twins
+
+    return tools
+
+
+@dataclasses.dataclass
+class State:
+    """What one build knows: the records, where each snippet is shown, the columns."""
+
+    root: pathlib.Path
+    records: dict[str, dict]
+    shown: dict[str, tuple[str, str, int]]
+    columns: tuple
+    nav: list = dataclasses.field(default_factory=list)
+    versions_page: Any = None
+
+
+def row_id(snippet: str) -> str:
     """The HTML id of a claim's row (snippets/pitfalls/a.py -> v-pitfalls-a)."""
     name = snippet.removeprefix("snippets/").removesuffix(".py")
     return "v-" + re.sub(r"[^\w-]+", "-", name)
 
 
-def source_of(snippet):
-    """The snippet whose row a snippet belongs to: a twin's source, else itself."""
-    head, _, name = snippet.rpartition("/")
-    if head.endswith("/keras2"):
-        return f"{head.removesuffix('/keras2')}/{name}"
-    return snippet
-
-
-def shown_snippets(docs_dir, root):
+def shown_snippets(docs_dir: str, root: str) -> dict[str, tuple[str, str, int]]:
     """Every snippet a page shows -> (page path relative to docs, section anchor or "",
-    position: the order in which pages show them).
-
-    The anchor is the explicit `{#id}` (or the toc slug) of the last heading above the
-    include; a notebook symlink under docs/ shows its target."""
-    from markdown.extensions.toc import slugify
-
-    found = {}
-    for folder, _, names in sorted(os.walk(docs_dir)):
-        for name in sorted(names):
-            path = os.path.join(folder, name)
-            page = os.path.relpath(path, docs_dir).replace(os.sep, "/")
-            if name.endswith(".py") and os.path.islink(path):
-                target = os.path.relpath(os.path.realpath(path), root)
-                found.setdefault(target.replace(os.sep, "/"), (page, "", len(found)))
-                continue
-            if not name.endswith(".md"):
-                continue
-            anchor, fenced = "", False
-            with open(path, encoding="utf-8") as f:
-                for line in f:
-                    if line.lstrip().startswith(("```", "~~~")):
-                        fenced = not fenced
-                    heading = None if fenced else HEADING.match(line)
-                    if heading:
-                        text = heading["text"]
-                        m = ANCHOR.search(text)
-                        anchor = m["id"] if m else slugify(text, "-")
-                    include = INCLUDE.match(line)
-                    if include:
-                        snippet = "snippets/" + include["target"]
-                        found.setdefault(snippet, (page, anchor, len(found)))
+    position: the order in which pages show them). A notebook symlink under docs/
+    shows its target."""
+    includes = _tools(root).includes
+    found: dict[str, tuple[str, str, int]] = {}
+    docs = pathlib.Path(docs_dir)
+    for path in sorted(docs.rglob("*")):
+        page = path.relative_to(docs).as_posix()
+        if path.suffix == ".py" and path.is_symlink():
+            target = path.resolve().relative_to(pathlib.Path(root).resolve())
+            found.setdefault(target.as_posix(), (page, "", len(found)))
+        elif path.suffix == ".md":
+            for include in includes.scan(path.read_text(encoding="utf-8")):
+                if include.target.endswith(".py"):
+                    snippet = "snippets/" + include.target
+                    found.setdefault(snippet, (page, include.anchor, len(found)))
     return found
 
 
-def problems(root, records, shown, columns):
-    """Why the records do not describe the snippets shown: a list of messages."""
-    matrix = _matrix(root)
-    found, stale = [], {}
-    for column in columns:
-        record = records.get(column.name)
-        where = f"versions/{column.name}.json"
-        if record is None:
-            found.append(
-                f"{where} is missing: run `make matrix COLUMNS={column.name}` "
-                "and commit versions/"
-            )
-            continue
-        if record.get("pins") != column.pins():
-            found.append(
-                f"{where} was recorded with {record.get('pins')}, the column now pins "
-                f"{column.pins()}: run `make matrix COLUMNS={column.name}`"
-            )
-            continue
-        if record.get("error"):
-            continue  # a column that could not be set up says why on the page
-        entries = record.get("snippets", {})
-        for snippet in sorted(set(shown) | set(entries)):
-            if snippet not in entries:
-                why = "has no record"
-            elif snippet not in shown:
-                why = "is recorded but no page shows it"
-            elif entries[snippet].get("hash") != matrix.source_hash(
-                snippet, pathlib.Path(root)
-            ):
-                why = "changed after it was recorded"
-            else:
-                continue
-            stale.setdefault((snippet, why), []).append(column.name)
-    for (snippet, why), names in sorted(stale.items()):
-        found.append(
-            f"{snippet} {why} in versions/ ({', '.join(names)}): the version records "
-            "are older than the snippet; run `make matrix` and commit versions/"
-        )
-    return found
-
-
-def on_config(config):
-    root = os.path.dirname(os.path.abspath(config.config_file_path))
-    matrix = _matrix(root)
+def on_config(config: Any, **_: Any) -> Any:
+    root = str(pathlib.Path(config.config_file_path).resolve().parent)
+    matrix = _tools(root).matrix
     records = matrix.load_records(pathlib.Path(root))
     shown = shown_snippets(config["docs_dir"], root)
-    for message in problems(root, records, shown, matrix.COLUMNS):
-        log.error(message)
-    _state.update(root=root, records=records, shown=shown, columns=matrix.COLUMNS)
+    for message in matrix.stale(pathlib.Path(root), records, shown, matrix.COLUMNS):
+        log.info(message)
+    state = State(pathlib.Path(root), records, shown, matrix.COLUMNS)
+    config["extra"][STATE] = state
+    # in included files too (the onboarding block): after pymdownx.snippets
+    config.markdown_extensions.append(
+        _tools().includes.SubstituteExtension(
+            "keras_range", lambda line: _ranges(state, line) if "<!--" in line else line
+        )
+    )
     return config
 
 
-def _rows(shown):
+def _state(config: Any) -> State:
+    return config["extra"][STATE]
+
+
+def _rows(shown: dict) -> dict[str, list[str]]:
     """Claim rows: source snippet -> the snippets it stands for (itself, its twin)."""
-    rows = {}
+    tools = _tools()
+    rows: dict[str, list[str]] = {}
     for snippet in shown:
-        rows.setdefault(source_of(snippet), []).append(snippet)
+        rows.setdefault(tools.twins.source_of(snippet), []).append(snippet)
     return rows
 
 
-def _cell_entry(record, snippets, column, matrix):
-    """The entry (and its snippet) that fills a cell: the one of the column's
-    flavour."""
-    for snippet in sorted(snippets):
-        if matrix.flavour(snippet) == column.flavour:
-            return snippet, (record.get("snippets") or {}).get(snippet)
-    snippet = sorted(snippets)[0]
-    return snippet, (record.get("snippets") or {}).get(snippet)
+def _entry(state: State, record: dict, snippets: list[str], column: Any):
+    """The snippet and entry that fill a cell (the one of the column's flavour), the
+    entry None when it is missing or older than the snippet."""
+    matrix = _tools(str(state.root)).matrix
+    snippet = next(
+        (s for s in sorted(snippets) if matrix.flavour(s) == column.flavour),
+        sorted(snippets)[0],
+    )
+    entry = (record.get("snippets") or {}).get(snippet)
+    return snippet, entry if matrix.fresh(entry, snippet, state.root) else None
 
 
-def _url(page, files, shown, snippet):
+def results(state: State, snippet: str) -> dict[str, str]:
+    """Column name -> result of a claim (its row), NOT_YET where not recorded."""
+    members = _rows(state.shown).get(_tools(str(state.root)).twins.source_of(snippet))
+    found = {}
+    for column in state.columns:
+        record = state.records.get(column.name) or {}
+        if record.get("error") or record.get("pins") != column.pins():
+            found[column.name] = NOT_YET
+            continue
+        _, entry = _entry(state, record, members or [snippet], column)
+        found[column.name] = entry["result"] if entry else NOT_YET
+    return found
+
+
+def _url(page: Any, files: Any, shown: dict, snippet: str) -> str:
     target_page, anchor, _ = shown.get(snippet, ("", "", 0))
     target = files.get_file_from_path(target_page) if target_page else None
     if target is None:
@@ -177,24 +174,18 @@ def _url(page, files, shown, snippet):
     return f"{url}#{anchor}" if anchor else url
 
 
-def table(page, files):
+def table(state: State, page: Any, files: Any) -> str:
     """The HTML of the claim x column table."""
-    matrix = _matrix(_state["root"])
-    base, records, shown = (
-        pathlib.Path(_state["root"]),
-        _state["records"],
-        _state["shown"],
-    )
-    columns = _state["columns"]
-    nav_order = {p: i for i, p in enumerate(_nav_pages(files))}
-    rows = _rows(shown)
+    matrix = _tools(str(state.root)).matrix
+    nav_order = {p: i for i, p in enumerate(path for _, path in state.nav)}
+    titles = {path: title for title, path in state.nav if title}
+    rows = _rows(state.shown)
 
-    def position(source):
-        page_path, _, index = min(shown[s] for s in rows[source])
+    def position(source: str) -> tuple[int, str, int]:
+        page_path, _, index = min(state.shown[s] for s in rows[source])
         return nav_order.get(page_path, len(nav_order)), page_path, index
 
-    order = sorted(rows, key=position)
-    head = "".join(f'<th scope="col">{_header(c.title)}</th>' for c in columns)
+    head = "".join(f'<th scope="col">{_header(c.title)}</th>' for c in state.columns)
     out = [
         '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">',
         "<table>",  # no class: Material styles `table:not([class])`
@@ -203,26 +194,29 @@ def table(page, files):
         "<tbody>",
     ]
     group = None
-    for source in order:
+    for source in sorted(rows, key=position):
         page_path = position(source)[1]
         if page_path != group:
             group = page_path
-            title = _page_titles(files).get(page_path, page_path)
             out.append(
-                f'<tr><th scope="rowgroup" colspan="{len(columns) + 1}">'
-                f"{escape(title)}</th></tr>"
+                f'<tr><th scope="rowgroup" colspan="{len(state.columns) + 1}">'
+                f"{escape(titles.get(page_path, page_path))}</th></tr>"
             )
-        text = _code(matrix.claim(source if source in shown else rows[source][0], base))
-        link = _url(page, files, shown, rows[source][0])
+        first = source if source in state.shown else rows[source][0]
+        text = _code(matrix.claim(first, state.root))
+        link = _url(page, files, state.shown, rows[source][0])
         claim = f'<a href="{escape(link)}">{text}</a>' if link else text
         cells = []
-        for column in columns:
-            record = records.get(column.name) or {}
-            if not record or record.get("error"):
-                cells.append(f"<td>{'not set up' if record else 'no record'}</td>")
+        for column in state.columns:
+            record = state.records.get(column.name) or {}
+            if record.get("error"):
+                cells.append("<td>not set up</td>")
                 continue
-            snippet, entry = _cell_entry(record, rows[source], column, matrix)
-            cells.append(f"<td>{_cell(entry, _url(page, files, shown, snippet))}</td>")
+            snippet, entry = _entry(state, record, rows[source], column)
+            if record.get("pins") != column.pins():
+                entry = None
+            url = _url(page, files, state.shown, snippet)
+            cells.append(f"<td>{_cell(entry, url)}</td>")
         out.append(
             f'<tr id="{row_id(source)}">'
             f'<th scope="row" style="{ROW_STYLE}">{claim}</th>{"".join(cells)}</tr>'
@@ -230,31 +224,31 @@ def table(page, files):
     out += ["</tbody>", "</table>", "</div></div>"]
     notes = [
         f"<li><strong>{escape(c.title)}</strong> could not be set up: "
-        f"<code>{escape(records[c.name]['error'].splitlines()[0])}</code></li>"
-        for c in columns
-        if (records.get(c.name) or {}).get("error")
+        f"<code>{escape(state.records[c.name]['error'].splitlines()[0])}</code></li>"
+        for c in state.columns
+        if (state.records.get(c.name) or {}).get("error")
     ]
     if notes:
         out += ["<ul>", *notes, "</ul>"]
     return "\n".join(out)
 
 
-def _header(title):
+def _header(title: str) -> str:
     """A column title on two lines: TF 2.21.0 / + Keras 3.15.1."""
     return "<br>".join(
         escape(part) for part in re.split(r" (?=[+(])", title, maxsplit=1)
     )
 
 
-def _code(text):
+def _code(text: str) -> str:
     """Escaped text with its `code` spans as <code>."""
     parts = escape(text).split("`")
     return "".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts))
 
 
-def _cell(entry, url):
+def _cell(entry: dict | None, url: str) -> str:
     if entry is None:
-        return "no record"
+        return f'<span title="run make matrix">{NOT_YET}</span>'
     result, detail = entry["result"], entry.get("detail", "")
     label = escape(result)
     if result == "n/a":
@@ -271,7 +265,7 @@ def _cell(entry, url):
     return shown
 
 
-def _flatten(nav):
+def _flatten(nav: Any):
     for item in nav or []:
         if isinstance(item, dict):
             for title, value in item.items():
@@ -283,67 +277,100 @@ def _flatten(nav):
             yield None, item
 
 
-def _nav_pages(files):
-    return [path for _, path in _flatten(_state.get("nav_config"))]
-
-
-def _page_titles(files):
-    return {path: title for title, path in _flatten(_state.get("nav_config")) if title}
-
-
-def holds_line(snippet, page, files):
-    """ "Versions: holds on ...; differs on ...; fails on ..." for one claim."""
-    matrix = _matrix(_state["root"])
-    records, shown = _state["records"], _state["shown"]
-    source = source_of(snippet)
-    members = _rows(shown).get(source)
-    if not members:
+def holds_line(state: State, snippet: str, page: Any) -> str:
+    """ "Versions: holds on Keras 3.10–3.15, tf_keras 2.21; fails on ..." """
+    matrix = _tools(str(state.root)).matrix
+    if _tools(str(state.root)).twins.source_of(snippet) not in _rows(state.shown):
         log.error(
             f"{page.file.src_uri}: `<!-- versions: {snippet[9:]} -->` names a snippet "
             "no page shows"
         )
         return ""
-    groups = {"same": [], "differs": [], "fails": []}
-    for column in _state["columns"]:
-        record = records.get(column.name) or {}
-        if record.get("error"):
-            continue
-        _, entry = _cell_entry(record, members, column, matrix)
-        if entry and entry["result"] in groups:
-            groups[entry["result"]].append(column.title)
+    found = results(state, snippet)
+    applicable = [c for c in state.columns if found[c.name] != "n/a"]
     words = {
         "same": "holds on",
         "differs": "holds with another output on",
         "fails": "fails on",
+        NOT_YET: f"{NOT_YET} on",
     }
-    parts = [f"{words[r]} {', '.join(t)}" for r, t in groups.items() if t]
-    url = _state["versions_url"](page)
-    link = (
-        f' (<a href="{escape(url)}#{row_id(source)}">all versions</a>)' if url else ""
-    )
+    parts = []
+    for result, word in words.items():
+        chosen = [c for c in applicable if found[c.name] == result]
+        if chosen:
+            parts.append(f"{word} {matrix.label(chosen, applicable)}")
+    link = ""
+    if state.versions_page is not None:
+        url = state.versions_page.url_relative_to(page.file)
+        link = f' (<a href="{escape(url)}#{row_id(snippet)}">all versions</a>)'
     return f"**Versions:** {'; '.join(parts) or 'no record yet'}.{link}"
 
 
-def on_files(files, config):
-    _state["nav_config"] = config.get("nav")
-    versions = files.get_file_from_path("versions.md")
-    _state["versions_url"] = (
-        (lambda page: versions.url_relative_to(page.file)) if versions else lambda p: ""
+def keras_range(state: State, snippets: list[str]) -> str:
+    """The Keras 3 releases on which every claim named holds with its recorded output
+    (a release not yet recorded is left out)."""
+    matrix = _tools(str(state.root)).matrix
+    found = [results(state, s) for s in snippets]
+    released = [
+        c for c in state.columns if c.flavour == "keras3" and not c.next_release
+    ]
+    holds = [c for c in released if all(f[c.name] == "same" for f in found)]
+    return matrix.label(holds, released) if holds else "no Keras 3 release"
+
+
+def _ranges(state: State, line: str) -> str:
+    return RANGE.sub(
+        lambda m: keras_range(state, [f"snippets/{s}" for s in m["what"].split()]),
+        line,
     )
+
+
+def next_output(state: State, snippet: str, indent: str) -> list[str]:
+    """The output a snippet printed on the next release, as a text block."""
+    column = next(c for c in state.columns if c.next_release)
+    record = state.records.get(column.name) or {}
+    entry = (record.get("snippets") or {}).get(snippet)
+    fresh = _tools(str(state.root)).matrix.fresh(entry, snippet, state.root)
+    if not fresh or "output" not in entry:
+        text = NOT_YET
+    elif entry["result"] == "fails":
+        text = "(fails)\n" + entry.get("detail", "")
+    else:
+        text = entry["output"].rstrip("\n")
+    title = f"Output on the next release (keras-nightly {column.keras})"
+    lines = [f'```text title="{title}"', *text.splitlines(), "```"]
+    return [indent + line if line else "" for line in lines]
+
+
+def on_files(files: Any, *, config: Any) -> Any:
+    state = _state(config)
+    state.nav = list(_flatten(config.get("nav")))
+    state.versions_page = files.get_file_from_path("versions.md")
     return files
 
 
-def on_page_markdown(markdown, page, config, files):
-    if "<!--" not in markdown or "versions:" not in markdown:
-        return markdown
+def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:
+    state = _state(config)
     lines = markdown.split("\n")
-    for i, line in enumerate(lines):
+    out: list[str] = []
+    fenced = False
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+        forecast = None if fenced else FORECAST.search(line)
+        if forecast:
+            log.error(
+                f"{page.file.src_uri}:{number}: a forecast ({forecast[0]!r}): say "
+                "what the next release (keras-nightly) measured instead"
+            )
         m = MARKER.match(line)
-        if not m:
-            continue
-        what = m["what"]
-        if what == "table":
-            lines[i] = table(page, files)
+        n = NEXT_OUTPUT.match(line)
+        if m and m["what"] == "table":
+            out.append(table(state, page, files))
+        elif m:
+            out.append(m["indent"] + holds_line(state, "snippets/" + m["what"], page))
+        elif n:
+            out += next_output(state, "snippets/" + n["what"], n["indent"])
         else:
-            lines[i] = m["indent"] + holds_line("snippets/" + what, page, files)
-    return "\n".join(lines)
+            out.append(line)
+    return "\n".join(out)

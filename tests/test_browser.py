@@ -15,9 +15,10 @@ busy machine: every check waits for the state it checks (never for a fixed time)
 to WAIT, then fails saying what it waited for and what it saw.
 """
 
+import json
 import os
 import pathlib
-from urllib.parse import urlsplit
+from urllib.parse import unquote_plus, urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -402,3 +403,84 @@ def test_search_finds_the_precedence_page(visit):
         f'searching "set_learning_phase" lists no precedence page: {links}'
     )
     assert not problems(), problems()
+
+
+# JS: the Atlas picker (docs/javascripts/atlas.js) shows call|style|front|layer|column
+ATLAS_SHOWS = "cell => document.querySelector('#atlas')?.dataset.cell === cell"
+
+
+def test_atlas_picker_by_keyboard(visit, built_site):
+    """The Atlas page's picker (docs/atlas.md, docs/javascripts/atlas.js): a cell chosen
+    with the keyboard (Tab between the lists, arrow keys in each) shows the label its
+    published record gives the chosen layer, the cell on every column, the command that
+    reproduces it, and keeps the choice in the URL hash, which opens the same cell."""
+    data = built_site / "atlas" / "data"
+    if not (data / "index.json").is_file():
+        pytest.skip("no atlas record in versions/atlas/: the Atlas page has no picker")
+    index = json.loads((data / "index.json").read_text(encoding="utf-8"))
+    column = index["columns"][0]
+    record = json.loads((data / column["file"]).read_text(encoding="utf-8"))
+    axes = index["axes"]
+    names = ("call", "style", "front")
+    # a measured cell, away from the lists' first options where one is, so that the
+    # keys change each list
+    measured = [k.split("|") for k, v in record["cells"].items() if "error" not in v]
+    if not measured:
+        pytest.skip(f"{column['file']}: no cell measured without an error")
+    cell = min(
+        measured,
+        key=lambda c: sum(axes[a].index(v) == 0 for a, v in zip(names, c, strict=True)),
+    )
+    layer = "dropout" if "dropout" in axes["layer"] else axes["layer"][0]
+    wanted = dict(zip(names, cell, strict=True)) | {
+        "layer": layer,
+        "column": column["column"],
+    }
+    steps = {
+        "call": axes["call"].index(wanted["call"]),
+        "style": axes["style"].index(wanted["style"]),
+        "front": axes["front"].index(wanted["front"]),
+        "layer": 1 + axes["layer"].index(layer),  # after "all layers"
+        "column": 0,
+    }
+
+    page, problems = visit("atlas/")
+    root = page.locator("#atlas")
+    assert until(page, "() => document.querySelector('#atlas')?.dataset.cell"), (
+        f"the picker showed no cell {WAIT / 1000:.0f} s after the page loaded: "
+        + page.locator("#atlas-status").inner_text()
+    )
+    page.locator("#atlas-call").focus()
+    for axis, downs in steps.items():
+        focused = page.evaluate("document.activeElement.id")
+        assert focused == f"atlas-{axis}", f"Tab reached {focused!r}, not atlas-{axis}"
+        page.keyboard.press("Home")
+        for _ in range(downs):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Tab")
+    shown = "|".join(wanted[a] for a in ("call", "style", "front", "layer", "column"))
+    until(page, ATLAS_SHOWS, shown)
+    assert root.get_attribute("data-cell") == shown
+
+    label = record["cells"]["|".join(cell)][layer]
+    terms = page.locator("#atlas-result dl.atlas-answer dt").all_inner_texts()
+    answers = page.locator("#atlas-result dl.atlas-answer dd").all_inner_texts()
+    assert terms == [index["layers"][layer]], f"the answer names {terms}"
+    assert answers[0].startswith(f"{label}:"), (
+        f"{shown}: the record says {label!r}, the page {answers[0]!r}"
+    )
+    rows = page.locator("#atlas-result table tbody tr").count()
+    columns = len(index["columns"])
+    assert rows == (columns if columns > 1 else 0), f"{rows} rows for {columns} columns"
+    command = page.locator("#atlas-command code").inner_text()
+    for axis in names:
+        assert f'--{axis} "{wanted[axis]}"' in command, command
+
+    fragment = page.evaluate("location.hash").removeprefix("#")
+    pairs = dict(part.split("=", 1) for part in fragment.split("&"))
+    assert {k: unquote_plus(v) for k, v in pairs.items()} == wanted, fragment
+
+    again, more = visit("atlas/#" + fragment)  # the link opens the same cell
+    until(again, ATLAS_SHOWS, shown)
+    assert again.locator("#atlas").get_attribute("data-cell") == shown
+    assert not problems() + more(), problems() + more()

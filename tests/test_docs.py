@@ -6,7 +6,8 @@ import pytest
 from tools import execute, mutants, numerics
 from tools.pages import collect
 
-BLOCKS, PROBLEMS = collect()
+COLLECTION = collect()
+BLOCKS, PROBLEMS = COLLECTION.blocks, COLLECTION.problems
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +55,6 @@ def test_outputs_do_not_depend_on_the_cpus_numerics():
 def test_every_training_flip_breaks_its_proof():
     """make mutants: each training=True/False literal flipped must fail the snippet or
     change its output."""
-    text, ok = mutants.report(mutants.run(BLOCKS))
+    text, ok = mutants.report(mutants.run(COLLECTION.snippets()))
     if not ok:
         pytest.fail(text, pytrace=False)

@@ -39,23 +39,25 @@ def problem(problems, *parts):
 
 def test_inline_python_block_is_reported_with_page_and_line(collected):
     inline_fence = line_of("```python", after=line_of("Code typed inline"))
-    problem(collected[1], f"{PAGE}:{inline_fence}:", "typed inline")
-    assert len([p for p in collected[1] if "typed inline" in p]) == 1, collected[1]
+    problem(collected.problems, f"{PAGE}:{inline_fence}:", "typed inline")
+    assert len([p for p in collected.problems if "typed inline" in p]) == 1, (
+        collected.problems
+    )
 
 
 def test_orphaned_snippet_is_reported(collected):
-    problem(collected[1], "snippets/demo/orphan.py", "not included by any page")
+    problem(collected.problems, "snippets/demo/orphan.py", "not included by any page")
 
 
 def test_missing_file_and_missing_section_are_reported(collected):
     problem(
-        collected[1],
+        collected.problems,
         f"{PAGE}:{line_of('demo/missing.py')}:",
         "demo/missing.py",
         "could not be found",
     )
     problem(
-        collected[1],
+        collected.problems,
         f"{PAGE}:{line_of('no_such_section')}:",
         "no_such_section",
         "could not be located",
@@ -64,15 +66,20 @@ def test_missing_file_and_missing_section_are_reported(collected):
 
 def test_block_without_its_output_is_reported(collected):
     fence = line_of("```python", after=line_of("shown without its output"))
-    problem(collected[1], f"{PAGE}:{fence}:", "demo/no_output.py", "without its output")
+    problem(
+        collected.problems,
+        f"{PAGE}:{fence}:",
+        "demo/no_output.py",
+        "without its output",
+    )
 
 
 def test_good_block_passes(collected):
-    assert execute.check(block(collected[0], "good.py")) is None
+    assert execute.check(block(collected.blocks, "good.py")) is None
 
 
 def test_raising_snippet_shows_its_own_path_and_line(collected):
-    message = execute.check(block(collected[0], "raises.py"))
+    message = execute.check(block(collected.blocks, "raises.py"))
     fence = line_of("```python", after=line_of("A snippet that raises"))
     assert f"docs/index.md::line {fence} (snippets/demo/raises.py)" in message
     assert 'snippets/demo/raises.py", line 3' in message
@@ -81,19 +88,19 @@ def test_raising_snippet_shows_its_own_path_and_line(collected):
 
 
 def test_hanging_snippet_is_stopped_and_named(collected):
-    message = execute.check(block(collected[0], "hangs.py"), timeout=2)
+    message = execute.check(block(collected.blocks, "hangs.py"), timeout=2)
     assert "hangs.py" in message and "did not finish within 2 s" in message
 
 
 def test_drifted_output_shows_a_diff_and_the_refresh_command(collected):
-    message = execute.check(block(collected[0], "drifted.py"))
+    message = execute.check(block(collected.blocks, "drifted.py"))
     assert "-the old story" in message and "+the new truth" in message
     assert "make outputs" in message
 
 
 def test_parallel_runs_keep_each_blocks_own_output(collected):
     chosen = [
-        block(collected[0], n)
+        block(collected.blocks, n)
         for n in ("good.py", "drifted.py", "raises.py", "derived_label.py")
     ]
     outcomes = execute.run_many(chosen * 3, jobs=4)
@@ -132,7 +139,7 @@ def test_make_outputs_rewrites_records_from_real_runs(tmp_path, monkeypatch):
 
 def test_stale_keras2_twin_is_reported(collected):
     problem(
-        collected[1],
+        collected.problems,
         "snippets/demo/keras2/twin.py",
         "out of date with snippets/demo/twin.py",
         "make twins",
@@ -140,12 +147,17 @@ def test_stale_keras2_twin_is_reported(collected):
 
 
 def test_too_wide_snippet_line_is_reported(collected):
-    problem(collected[1], "snippets/demo/wide.py:1:", "102 characters", "within 88")
+    problem(
+        collected.problems, "snippets/demo/wide.py:1:", "102 characters", "within 88"
+    )
 
 
 def test_a_flip_that_changes_nothing_survives_and_is_named(collected):
     done = mutants.run(
-        [block(collected[0], "typed_label.py"), block(collected[0], "derived_label.py")]
+        [
+            block(collected.blocks, "typed_label.py"),
+            block(collected.blocks, "derived_label.py"),
+        ]
     )
     text, ok = mutants.report(done)
     assert not ok
@@ -163,11 +175,11 @@ def test_a_flip_that_changes_nothing_survives_and_is_named(collected):
 
 def test_output_that_depends_on_numerics_is_caught(collected):
     problems = numerics.run(BROKEN)
-    hit = problems[block(collected[0], "thread_count.py").id]
+    hit = problems[block(collected.blocks, "thread_count.py").id]
     assert "-intra-op threads: 0" in hit and "+intra-op threads: 1" in hit
     assert all(p is None for i, p in problems.items() if "thread_count" not in i)
 
 
 def test_a_flip_inside_a_tf_function_takes_effect(collected):
-    (flip,) = mutants.run([block(collected[0], "flip_in_tf_function.py")])
+    (flip,) = mutants.run([block(collected.blocks, "flip_in_tf_function.py")])
     assert flip.caught and flip.how == "output changed", flip

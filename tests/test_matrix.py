@@ -3,11 +3,13 @@ fails / n/a), and the strict build's error when a record is older than its snipp
 
 import importlib.util
 import json
+import sys
 
 import pytest
 import yaml
 
 from tools import ROOT, matrix
+from tools.execute import Outcome
 
 KERAS3_COLUMN = matrix.COLUMNS[0]
 KERAS2_COLUMN = next(c for c in matrix.COLUMNS if c.flavour == matrix.KERAS2)
@@ -20,19 +22,23 @@ AssertionError: Dropout should drop units in the train step
 """
 
 
+def run(status, stdout="", stderr="", timeout=1.0):
+    return Outcome(status, stdout, stderr, 0.5, timeout)
+
+
 def test_same_output_is_same():
-    assert matrix.classify("a\nb\n", 0, "a\nb  \n", "") == (matrix.SAME, "")
+    assert matrix.classify("a\nb\n", run(0, "a\nb  \n")) == (matrix.SAME, "")
 
 
 def test_other_output_differs_and_keeps_the_diff():
-    result, detail = matrix.classify("dropped: True\n", 0, "dropped: False\n", "")
+    result, detail = matrix.classify("dropped: True\n", run(0, "dropped: False\n"))
     assert result == matrix.DIFFERS
     assert "-dropped: True" in detail and "+dropped: False" in detail
 
 
 def test_a_failure_keeps_the_message_and_the_snippet_line_not_the_machine():
     stderr = "I0000 tensorflow noise\n" + TRACEBACK.format(root=ROOT)
-    result, detail = matrix.classify("x\n", 1, "", stderr)
+    result, detail = matrix.classify("x\n", run(1, "", stderr))
     assert result == matrix.FAILS
     assert "AssertionError: Dropout should drop units in the train step" in detail
     assert "snippets/demo/claim.py, line 7" in detail
@@ -40,7 +46,7 @@ def test_a_failure_keeps_the_message_and_the_snippet_line_not_the_machine():
 
 
 def test_a_hang_fails():
-    assert matrix.classify("x\n", None, "", "", timeout=120.0) == (
+    assert matrix.classify("x\n", run(None, timeout=120.0)) == (
         matrix.FAILS,
         "did not finish within 120 s",
     )
@@ -82,21 +88,17 @@ def test_a_column_records_every_snippet_with_its_result(tmp_path, monkeypatch):
     ]
     ran = []
 
-    def fake_child(python, overlays, runs, root):
+    def fake_run_elsewhere(runs, python, env):
         ran.extend(b.snippet for b in runs)
-        outcome = {"stdout": "ok\n", "stderr": "", "status": 0, "timeout": 1.0}
-        return {
-            "installed": {"tensorflow": "2.21.0", "keras": "3.15.1"},
-            "outcomes": [
-                outcome,
-                dict(outcome, stdout="not ok\n"),
-                dict(outcome, status=1, stderr=TRACEBACK.format(root=tmp_path)),
-            ],
-        }
+        return {"tensorflow": "2.21.0", "keras": "3.15.1"}, [
+            run(0, "ok\n"),
+            run(0, "not ok\n"),
+            run(1, "", TRACEBACK.format(root=tmp_path)),
+        ]
 
     monkeypatch.setattr(matrix, "ensure_env", lambda env, root: "python")
     monkeypatch.setattr(matrix, "ensure_overlay", lambda pin, python, root: pin)
-    monkeypatch.setattr(matrix, "_child_run", fake_child)
+    monkeypatch.setattr(matrix, "run_elsewhere", fake_run_elsewhere)
     record = matrix.run_column(KERAS3_COLUMN, blocks, tmp_path)
     assert ran == [b.snippet for b in blocks[:3]]  # the Keras 2 twin is not run
     results = {s: e["result"] for s, e in record["snippets"].items()}
@@ -125,6 +127,7 @@ def hook():
         "versions_table", ROOT / "hooks" / "versions_table.py"
     )
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # as mkdocs loads a hook
     spec.loader.exec_module(module)
     return module
 
@@ -158,28 +161,75 @@ def test_the_hook_finds_where_a_snippet_is_shown(tmp_path):
 
 
 @pytest.mark.parametrize("change", ["claim.py", "claim.out", "helper.py"])
-def test_the_build_fails_when_a_record_is_older_than_its_snippet(tmp_path, change):
+def test_a_record_older_than_its_snippet_is_not_yet_recorded(tmp_path, change):
     shown = site(tmp_path)
     records = {KERAS3_COLUMN.name: record_of(tmp_path, KERAS3_COLUMN)}
-    check = hook().problems
-    assert check(str(tmp_path), records, shown, [KERAS3_COLUMN]) == []
+    assert matrix.stale(tmp_path, records, shown, [KERAS3_COLUMN]) == []
     path = tmp_path / "snippets/demo" / change
     path.write_text(path.read_text() + "# changed\n")
-    (message,) = check(str(tmp_path), records, shown, [KERAS3_COLUMN])
+    (message,) = matrix.stale(tmp_path, records, shown, [KERAS3_COLUMN])
     assert "snippets/demo/claim.py changed after it was recorded" in message
-    assert "make matrix" in message
+    assert "not yet recorded" in message and "make matrix" in message
+    entry = records[KERAS3_COLUMN.name]["snippets"]["snippets/demo/claim.py"]
+    assert not matrix.fresh(entry, "snippets/demo/claim.py", tmp_path)
 
 
-def test_the_build_fails_on_a_missing_record_or_changed_pins(tmp_path):
+def test_a_missing_record_or_changed_pins_is_named(tmp_path):
     shown = site(tmp_path)
     record = record_of(tmp_path, KERAS3_COLUMN)
-    check = hook().problems
-    (missing,) = check(str(tmp_path), {}, shown, [KERAS3_COLUMN])
+    (missing,) = matrix.stale(tmp_path, {}, shown, [KERAS3_COLUMN])
     assert f"make matrix COLUMNS={KERAS3_COLUMN.name}" in missing
     record["pins"] = dict(record["pins"], keras="3.0.0")
     records = {KERAS3_COLUMN.name: record}
-    (pins,) = check(str(tmp_path), records, shown, [KERAS3_COLUMN])
+    (pins,) = matrix.stale(tmp_path, records, shown, [KERAS3_COLUMN])
     assert "3.0.0" in pins and "make matrix" in pins
+
+
+def test_a_stale_record_is_information_in_a_build_and_an_error_in_ci(
+    tmp_path, monkeypatch, caplog
+):
+    """Locally the strict build passes (info line, "not yet recorded" cells); the
+    matrix workflow's `make matrix-stale` fails."""
+    site(tmp_path)
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nmarkdown_extensions:\n  - pymdownx.snippets:\n"
+        "      base_path: !relative $config_dir/snippets\n"
+    )
+    config = {"docs_dir": str(tmp_path / "docs"), "extra": {}}
+    config = type(
+        "Config",
+        (dict,),
+        {"config_file_path": str(tmp_path / "mkdocs.yml"), "markdown_extensions": []},
+    )(config)
+    monkeypatch.setattr(matrix, "COLUMNS", (KERAS3_COLUMN,))
+    with caplog.at_level("INFO"):
+        hook().on_config(config)
+    assert [r.levelname for r in caplog.records] == ["INFO"], caplog.records
+    assert "is missing" in caplog.records[0].getMessage()
+    state = config["extra"]["versions_table"]
+    assert hook().results(state, "snippets/demo/claim.py") == {
+        KERAS3_COLUMN.name: "not yet recorded"
+    }
+    assert matrix.main([], stale_only=True, root=tmp_path) == 1
+
+
+def test_ranges_are_made_from_the_columns():
+    k = {c.keras: c for c in matrix.COLUMNS if c.flavour == matrix.KERAS3}
+    among = list(matrix.COLUMNS)
+    holds = [k["3.15.1"], k["3.14.1"], k["3.13.2"], k["3.12.4"], k["3.11.3"]]
+    assert matrix.label(holds, among) == "Keras 3.11–3.15"
+    nightly = next(c for c in among if c.next_release)
+    assert matrix.label([k["3.9.2"], k["3.3.3"], nightly], among) == (
+        f"Keras 3.3, Keras 3.9 and the next release (keras-nightly {nightly.keras})"
+    )
+
+
+def test_a_changed_result_is_found_and_a_moved_version_is_not():
+    old = {"pins": {"keras-nightly": "1"}, "snippets": {"a": {"result": "same"}}}
+    new = {"pins": {"keras-nightly": "2"}, "snippets": {"a": {"result": "same"}}}
+    assert matrix.changed_results(old, new) == []
+    new["snippets"]["a"] = {"result": "fails", "detail": "x"}
+    assert matrix.changed_results(old, new) == ["a: same -> fails"]
 
 
 def test_each_lock_pins_what_its_column_declares():
@@ -193,5 +243,41 @@ def test_each_lock_pins_what_its_column_declares():
 
 def test_the_workflow_runs_every_column():
     workflow = yaml.safe_load((ROOT / ".github/workflows/matrix.yml").read_text())
-    (job,) = workflow["jobs"].values()
+    job = workflow["jobs"]["column"]
     assert tuple(job["strategy"]["matrix"]["column"]) == matrix.COLUMN_NAMES
+    steps = " ".join(s.get("run", "") for s in workflow["jobs"]["records"]["steps"])
+    assert "make matrix-stale" in steps
+
+
+def test_the_next_release_output_is_shown_from_its_record(tmp_path):
+    """`<!-- next-output: ... -->` shows what the keras-nightly column printed, and
+    "not yet recorded" for a record older than the snippet."""
+    site(tmp_path)
+    nightly = next(c for c in matrix.COLUMNS if c.next_release)
+    entry = record_of(tmp_path, nightly)
+    entry["snippets"]["snippets/demo/claim.py"]["output"] = "dropped: none\n"
+    state = hook().State(tmp_path, {nightly.name: entry}, {}, matrix.COLUMNS)
+    lines = hook().next_output(state, "snippets/demo/claim.py", "    ")
+    assert lines[0].startswith('    ```text title="Output on the next release')
+    assert lines[1:] == ["    dropped: none", "    ```"]
+    (tmp_path / "snippets/demo/claim.py").write_text("# changed\n")
+    assert (
+        "not yet recorded" in hook().next_output(state, "snippets/demo/claim.py", "")[1]
+    )
+
+
+@pytest.mark.parametrize(
+    ("served", "says"),
+    [
+        ("keras (3.16.0)\nAvailable versions: 3.16.0, 3.15.1, 3.3.3\n", "keras3.16"),
+        ("keras (3.15.1)\nAvailable versions: 3.15.1, 3.16.0rc1\n", None),
+        ("", None),  # the registry cannot be reached: silent
+    ],
+)
+def test_the_tripwire_names_the_column_to_add(monkeypatch, served, says):
+    class Done:
+        returncode, stdout = (0 if served else 1), served
+
+    monkeypatch.setattr(matrix.subprocess, "run", lambda *a, **k: Done())
+    found = matrix.newer_release()
+    assert (found is None) if says is None else (says in found and "3.15.1" in found)

@@ -1,15 +1,20 @@
-"""The docs machinery, in four parts that each do one thing:
+"""The docs machinery. Each decision is made in one module, which the others call:
 
-* `tools.pages`   reads pages and snippets and collects the code blocks a reader sees
-(never runs anything);
-* `tools.execute` runs blocks in forks of one warm interpreter and judges their output
-(writes no file but a timing memo in .cache/);
-* `tools.records` writes what is generated: the `.out` records and the Keras 2 twins
-(the only writer of snippets/);
-* `tools.site`    builds, serves and opens the site (shared by tests and bench).
+* `tools.includes` how a page refers to snippets: `--8<--` includes and the one-line
+  example / pair markers (read by the pages reader, the records and the hooks);
+* `tools.twins`    what a Keras 2 twin is, and which flavour a snippet is written for;
+* `tools.pages`    reads pages as a reader sees them and collects their code blocks; its
+  `Collection.snippets()` decides which block stands for a snippet (runs nothing);
+* `tools.execute`  runs blocks in forks of one warm interpreter, or in another
+  interpreter (`run_elsewhere`, `python -m tools run-blocks`), and judges a run against
+  its recorded output (`verdict`); writes no file but a timing memo in .cache/;
+* `tools.records`  writes what is generated: the `.out` records and the Keras 2 twins
+  (the only writer of snippets/);
+* `tools.site`     builds, serves and opens the site (shared by tests and bench);
+* `tools.mutants`, `tools.numerics` guards built on `execute`; `tools.matrix` the
+  version columns and their records; `tools.check` the contributor loop.
 
-`tools.mutants` and `tools.numerics` are guards built on `execute`. `python -m tools
---help` lists the commands behind the Makefile targets."""
+`python -m tools --help` lists the commands behind the Makefile targets."""
 
 import pathlib
 

@@ -225,48 +225,167 @@ def execute(block: Block, timeout: float | None = None) -> Outcome:
     return run_many([block], jobs=1, timeout=timeout)[0]
 
 
-def _tail(text: str, n: int = 40) -> str:
+SAME, DIFFERS, FAILS = "same", "differs", "fails"  # the three verdicts on a run
+
+
+def tail(text: str, n: int = 40) -> str:
+    """The last n lines of text."""
     return "\n".join(text.rstrip().splitlines()[-n:])
 
 
 def norm(text: str) -> str:
+    """Text as outputs are compared: no trailing spaces, no blank lines at the ends."""
     return "\n".join(line.rstrip() for line in text.strip("\n").splitlines())
+
+
+def verdict(
+    expected: str | None,
+    outcome: Outcome,
+    shown_as: str = "recorded",
+    run_as: str = "actual",
+) -> tuple[str, str]:
+    """The one judgement of a run against the output a page shows: (SAME, ""),
+    (DIFFERS, unified diff) or (FAILS, why: the time limit, or stderr). A block shown
+    without an output only has to finish and exit 0."""
+    if outcome.status is None:
+        return FAILS, f"did not finish within {outcome.timeout:.0f} s"
+    if outcome.status != 0:
+        return FAILS, outcome.stderr
+    if expected is None or norm(outcome.stdout) == norm(expected):
+        return SAME, ""
+    diff = difflib.unified_diff(
+        norm(expected).splitlines(),
+        norm(outcome.stdout).splitlines(),
+        fromfile=shown_as,
+        tofile=run_as,
+        lineterm="",
+    )
+    return DIFFERS, "\n".join(diff)
 
 
 def judge(block: Block, outcome: Outcome) -> str | None:
     """None when the block finished, exited 0 and printed exactly the output the page
-    shows; else why not."""
+    shows; else why not, naming the page, line and snippet and the command to run."""
     run = f"python {block.snippet}"
+    shown = f"{block.expected_from or 'page'} (shown on {block.page})"
+    result, detail = verdict(block.expected, outcome, shown, f"{run} (actual)")
+    if result == SAME:
+        return None
     if outcome.status is None:
         return (
-            f"{block.id}: did not finish within {outcome.timeout:.0f} s (hung?); "
-            f"try `{run}`.\n"
-            f"stdout so far:\n{_tail(outcome.stdout)}\nstderr:\n{_tail(outcome.stderr)}"
+            f"{block.id}: {detail} (hung?); try `{run}`.\n"
+            f"stdout so far:\n{tail(outcome.stdout)}\nstderr:\n{tail(outcome.stderr)}"
         )
-    if outcome.status != 0:
+    if result == FAILS:
         return (
             f"{block.id}: exited with status {outcome.status}; "
-            f"reproduce with `{run}`.\n"
-            f"{_tail(outcome.stderr)}"
+            f"reproduce with `{run}`.\n{tail(detail)}"
         )
-    if block.expected is not None and norm(outcome.stdout) != norm(block.expected):
-        diff = "\n".join(
-            difflib.unified_diff(
-                norm(block.expected).splitlines(),
-                norm(outcome.stdout).splitlines(),
-                fromfile=f"{block.expected_from or 'page'} (shown on {block.page})",
-                tofile=f"{run} (actual)",
-                lineterm="",
-            )
-        )
-        return (
-            f"{block.id}: the output shown on the page drifted from what the snippet "
-            "prints. If the new output is right, refresh the records with "
-            f"`make outputs` and review the diff.\n{diff}"
-        )
-    return None
+    return (
+        f"{block.id}: the output shown on the page drifted from what the snippet "
+        "prints. If the new output is right, refresh the records with "
+        f"`make outputs` and review the diff.\n{detail}"
+    )
 
 
 def check(block: Block, timeout: float | None = None) -> str | None:
     """Run a block and judge it (see judge)."""
     return judge(block, execute(block, timeout))
+
+
+# ------------------------------------------------ running blocks in another interpreter
+
+# the distributions whose installed versions a run elsewhere reports
+DISTRIBUTIONS = ("tensorflow", "keras", "tf-keras", "keras-nightly")
+_FIELDS = ("page", "line", "code", "snippet", "expected", "expected_from")
+
+
+class ElsewhereError(RuntimeError):
+    """The other interpreter stopped before it answered (its stderr says why)."""
+
+
+def run_elsewhere(
+    blocks: list[Block],
+    python: str | os.PathLike = sys.executable,
+    env: dict[str, str] | None = None,
+) -> tuple[dict[str, str], list[Outcome]]:
+    """Run blocks with `python -m tools run-blocks` (another venv, other numerics, a
+    fresh interpreter to time): what that interpreter has installed, and the outcomes
+    in the order of blocks. The one protocol: blocks and answer as JSON files."""
+    import subprocess
+
+    env = dict(os.environ if env is None else env)
+    env.pop("TF_USE_LEGACY_KERAS", None)
+    with tempfile.TemporaryDirectory() as tmp:
+        given, answer = os.path.join(tmp, "blocks.json"), os.path.join(tmp, "answer")
+        with open(given, "w", encoding="utf-8") as f:
+            json.dump(
+                [
+                    {**{k: getattr(b, k) for k in _FIELDS}, "root": str(b.root)}
+                    for b in blocks
+                ],
+                f,
+            )
+        cmd = [str(python), "-m", "tools", "run-blocks", given, answer]
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+        if proc.returncode or not os.path.isfile(answer):
+            raise ElsewhereError(
+                f"`{' '.join(cmd[:4])}` stopped (status {proc.returncode}):\n"
+                f"{tail(proc.stderr, 15)}"
+            )
+        with open(answer, encoding="utf-8") as f:
+            data = json.load(f)
+    return data["installed"], [Outcome(**o) for o in data["outcomes"]]
+
+
+def _installed() -> dict[str, str]:
+    """The versions installed here, and where `import keras` comes from when an overlay
+    folder puts another distribution first on sys.path."""
+    import importlib.util
+    import pathlib
+    from importlib import metadata
+
+    found = {}
+    for name in DISTRIBUTIONS:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    spec = importlib.util.find_spec("keras")
+    if spec and spec.origin:
+        folder = pathlib.Path(spec.origin).parent.parent
+        infos = sorted(folder.glob("keras*.dist-info"))
+        if infos:  # keras_nightly-3.16.0.dev2026102704.dist-info -> its name-version
+            found["imported keras"] = infos[0].name.removesuffix(".dist-info")
+    return found
+
+
+def child_main(given: str, answer: str) -> int:
+    """`python -m tools run-blocks GIVEN ANSWER`: warm up once, run the blocks of
+    GIVEN here, write what is installed and their outcomes to ANSWER."""
+    import pathlib
+
+    with open(given, encoding="utf-8") as f:
+        blocks = [
+            Block(**{k: b[k] for k in _FIELDS}, root=pathlib.Path(b["root"]))
+            for b in json.load(f)
+        ]
+    warm_up()
+    threads = os.environ.get("DOCS_INTRA_OP_THREADS")
+    if threads:  # numerics: one intra-op thread, as on a smaller CPU
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(int(threads))
+    outcomes = run_many(blocks)
+    with open(answer, "w", encoding="utf-8") as f:
+        json.dump(
+            {
+                "installed": _installed(),
+                "outcomes": [
+                    dataclasses.asdict(o) | {"stderr": tail(o.stderr, 60)}
+                    for o in outcomes
+                ],
+            },
+            f,
+        )
+    return 0

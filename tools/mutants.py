@@ -9,7 +9,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 
-from tools.execute import norm, run_many
+from tools.execute import SAME, run_many, verdict
 from tools.pages import Block
 
 SAFE = "# flip-safe:"
@@ -99,23 +99,18 @@ def flips(block: Block) -> list[Flip]:
 
 
 def run(blocks: list[Block], jobs: int | None = None) -> list[Flip]:
-    """Run every flip of every distinct snippet among blocks; each Flip gets caught and
-    how."""
-    seen, todo = set(), []
-    for block in blocks:
-        if block.snippet not in seen:
-            seen.add(block.snippet)
-            todo += flips(block)
+    """Run every flip of the given blocks (one block per snippet: see
+    `Collection.snippets`); each Flip gets caught and how."""
+    todo = [flip for block in blocks for flip in flips(block)]
     mutated = run_many([f.mutant() for f in todo], jobs)
     for flip, outcome in zip(todo, mutated, strict=True):
+        result, detail = verdict(flip.block.expected, outcome)
         if outcome.status is None:
             flip.caught, flip.how = True, "timed out"
         elif outcome.status != 0:
-            last = (outcome.stderr.strip().splitlines() or ["?"])[-1]
+            last = (detail.strip().splitlines() or ["?"])[-1]
             flip.caught, flip.how = True, f"failed: {last[:100]}"
-        elif flip.block.expected is not None and norm(outcome.stdout) != norm(
-            flip.block.expected
-        ):
+        elif result != SAME:
             flip.caught, flip.how = True, "output changed"
         else:
             flip.caught = False

@@ -1,11 +1,15 @@
 """Read the pages as a reader sees them and collect their code blocks; report broken
 contracts. Runs nothing.
 
-Each line of docs/**/*.md that holds a `--8<--` include is expanded on its own by the
+A page's one-line example markers are expanded first (tools.includes, as the site
+does), then each line that holds a `--8<--` include is expanded on its own by the
 pymdownx.snippets preprocessor configured exactly as mkdocs.yml declares it, so every
 expanded line remembers the page line and snippet file it came from. pytest-codeblocks'
 `extract_from_buffer` then finds the blocks and their
-`<!--pytest-codeblocks:expected-output-->` blocks in the expanded text."""
+`<!--pytest-codeblocks:expected-output-->` blocks in the expanded text.
+
+`collect()` returns a `Collection`: the blocks, the problems, and the one rule for
+which block stands for a snippet (`Collection.snippets()`)."""
 
 from __future__ import annotations
 
@@ -15,12 +19,12 @@ import io
 import pathlib
 import re
 
-from tools import ROOT
+from tools import ROOT, includes
 from tools.site import load_mkdocs_config
 from tools.twins import twin_source, twins
 
 PY_LANGS = {"python", "py", "python3"}
-INCLUDE = re.compile(r"""^\s*-+8<-+\s+(["'])(?P<target>[^"']+)\1\s*$""")
+INCLUDE = includes.INCLUDE
 MISSING = "<missing include>"
 MAX_COLUMNS = 88
 
@@ -102,9 +106,7 @@ def _expand(page: pathlib.Path, root: pathlib.Path, pre, problems: list[str]):
     rel_page = rel(page, root)
     lines: list[str] = []
     origin: list[tuple[int, str | None]] = []
-    for lineno, raw in enumerate(
-        page.read_text(encoding="utf-8").splitlines(), start=1
-    ):
+    for raw, lineno in includes.expand(page.read_text(encoding="utf-8").splitlines()):
         if raw.strip() in {"--8<--", "-8<-"}:
             problems.append(
                 f"{rel_page}:{lineno}: block-form `--8<--` includes are not supported; "
@@ -129,6 +131,10 @@ def _expand(page: pathlib.Path, root: pathlib.Path, pre, problems: list[str]):
             origin.append((lineno, MISSING))
             continue
         source = rel(pathlib.Path(found), root) if found else None
+        if source and not expanded:  # an empty file is still included
+            lines.append("")
+            origin.append((lineno, source))
+            continue
         lines.extend(expanded)
         origin.extend([(lineno, source)] * len(expanded))
     return lines, origin
@@ -232,7 +238,26 @@ def notebook_blocks(docs: pathlib.Path, root: pathlib.Path) -> list[Block]:
     return blocks
 
 
-def collect(root: pathlib.Path = ROOT) -> tuple[list[Block], list[str]]:
+@dataclasses.dataclass
+class Collection:
+    """What `collect` found: every block in page order, and every problem."""
+
+    blocks: list[Block]
+    problems: list[str]
+
+    def snippets(self) -> list[Block]:
+        """One block per snippet, in the order pages first show them: the first block
+        a page shows with its output, else the first. Records, mutants, numerics, the
+        matrix and the bench all run these."""
+        chosen: dict[str, Block] = {}
+        for block in self.blocks:
+            old = chosen.get(block.snippet)
+            if old is None or (old.expected is None and block.expected is not None):
+                chosen[block.snippet] = block
+        return list(chosen.values())
+
+
+def collect(root: pathlib.Path = ROOT) -> Collection:
     """Every Python block of every page, and every structural problem on the way."""
     pre, docs = snippet_preprocessor(root)
     blocks, problems, included = [], [], set()
@@ -241,7 +266,10 @@ def collect(root: pathlib.Path = ROOT) -> tuple[list[Block], list[str]]:
         blocks += b
         problems += p
         included |= inc
-    for name in sorted(f for f in included if f.endswith(".py")):
+    shown = sorted(f for f in included if f.endswith(".py"))
+    for name in shown:  # a module a shown snippet imports is part of it, not an orphan
+        included |= {rel(s, root) for s in imported_siblings(root / name)}
+    for name in shown:
         for n, text in enumerate(
             (root / name).read_text(encoding="utf-8").splitlines(), start=1
         ):
@@ -275,4 +303,4 @@ def collect(root: pathlib.Path = ROOT) -> tuple[list[Block], list[str]]:
                 f"{rel(twin, root)}: out of date with {rel(source, root)}; "
                 "run `make twins`"
             )
-    return blocks, problems
+    return Collection(blocks, problems)

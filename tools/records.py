@@ -8,24 +8,27 @@ from __future__ import annotations
 
 import pathlib
 
-from tools import ROOT
-from tools.execute import _tail, run_many
-from tools.pages import INCLUDE, collect, rel, snippet_preprocessor
-from tools.twins import TWIN_DIR, twin_source, twins
+from tools import ROOT, includes
+from tools.execute import run_many, tail
+from tools.pages import collect, imported_siblings, rel, snippet_preprocessor
+from tools.twins import is_twin, twin_source, twins
 
 
 def write_twins(root: pathlib.Path = ROOT) -> int:
     """Rewrite every generated Keras 2 twin from its source; a twin a page includes that
-    is missing is created."""
-    for page in sorted((root / "docs").rglob("*.md")):
-        for raw in page.read_text(encoding="utf-8").splitlines():
-            m = INCLUDE.match(raw)
-            target = m.group("target") if m else ""
-            if f"/{TWIN_DIR}/" in target and target.endswith(".py"):
-                twin = root / "snippets" / target
-                if not twin.exists() and (twin.parent.parent / twin.name).exists():
-                    twin.parent.mkdir(exist_ok=True)
-                    twin.write_text("", encoding="utf-8")
+    is missing is created, and so is the twin of each module a twin's source imports
+    (a twin imports its siblings from its own keras2/ folder)."""
+    for target in _include_targets(root):
+        if is_twin(target):
+            twin = root / "snippets" / target
+            if not twin.exists() and (twin.parent.parent / twin.name).exists():
+                twin.parent.mkdir(exist_ok=True)
+                twin.write_text("", encoding="utf-8")
+    for twin, source in twins(root).items():  # the modules a twin's source imports
+        for sibling in imported_siblings(source) if source.exists() else ():
+            mate = twin.parent / sibling.name
+            if not mate.exists():
+                mate.write_text("", encoding="utf-8")
     failures = 0
     for twin, source in twins(root).items():
         if not source.exists():
@@ -54,21 +57,17 @@ def write_outputs(root: pathlib.Path = ROOT, only: list[str] | None = None) -> i
             path.parent.mkdir(parents=True, exist_ok=True)
             path.touch()
     failures = write_twins(root)
-    blocks, _ = collect(root)
     wanted = set(only or [])
-    sources = {t: s for t, s in twins(root).items()}
-    chosen, seen = [], set()
-    for block in blocks:
-        if block.expected is None or block.snippet in seen:
-            continue
+    sources = twins(root)
+    chosen = []
+    for block in collect(root).snippets():
         source = sources.get(block.path)
-        if (
+        if block.expected is None or (
             wanted
             and block.snippet not in wanted
             and not (source and rel(source, root) in wanted)
         ):
             continue
-        seen.add(block.snippet)
         chosen.append(block)
     if wanted and not chosen:
         print(
@@ -82,7 +81,7 @@ def write_outputs(root: pathlib.Path = ROOT, only: list[str] | None = None) -> i
             print(
                 f"FAILED {block.id} (status {outcome.status}); "
                 "its record is left as it was:\n"
-                f"{_tail(outcome.stderr)}"
+                f"{tail(outcome.stderr)}"
             )
             continue
         old = (
@@ -99,10 +98,9 @@ def write_outputs(root: pathlib.Path = ROOT, only: list[str] | None = None) -> i
 
 
 def _include_targets(root: pathlib.Path) -> list[str]:
-    targets = []
-    for page in sorted((root / "docs").rglob("*.md")):
-        for raw in page.read_text(encoding="utf-8").splitlines():
-            m = INCLUDE.match(raw)
-            if m:
-                targets.append(m.group("target"))
-    return targets
+    """Every file the pages include (markers expanded), relative to snippets/."""
+    return [
+        include.target
+        for page in sorted((root / "docs").rglob("*.md"))
+        for include in includes.scan(page.read_text(encoding="utf-8"))
+    ]

@@ -13,7 +13,9 @@ TensorFlow, and works for every TensorFlow distribution (tensorflow, tensorflow-
 import ast
 import pathlib
 
-TWIN_DIR = "keras2"
+TWIN_DIR = "keras2"  # snippets/<topic>/keras2/<name>.py: the one mark of a twin
+KERAS2_SUFFIX = "_keras2"  # <topic>/<name>_keras2.py: hand-written, Keras 2 only
+KERAS2, KERAS3 = "keras2", "keras3"  # the flavours a snippet is written for
 # the lines a twin adds: select Keras 2 before TensorFlow is imported
 LEGACY_LINES = """\
 import os
@@ -36,13 +38,38 @@ def twin_source(source: pathlib.Path) -> str:
     return (f"{head}\n\n" if head else "") + f"{LEGACY_LINES}\n\n{body}\n"
 
 
-def is_twin(path: pathlib.Path) -> bool:
+def is_twin(path: pathlib.PurePath | str) -> bool:
+    """A generated Keras 2 twin: a .py file in a `keras2/` folder."""
+    path = pathlib.PurePosixPath(str(path).replace("\\", "/"))
     return path.parent.name == TWIN_DIR and path.suffix == ".py"
+
+
+def flavour(snippet: str) -> str:
+    """KERAS2 for a twin or a hand-written `*_keras2.py`; KERAS3 for every other."""
+    path = pathlib.PurePosixPath(snippet)
+    if is_twin(path) or path.stem.endswith(KERAS2_SUFFIX):
+        return KERAS2
+    return KERAS3
+
+
+def source_of(snippet: str) -> str:
+    """The snippet a twin is generated from (the same path for any other snippet)."""
+    path = pathlib.PurePosixPath(snippet)
+    if is_twin(path):
+        return (path.parent.parent / path.name).as_posix()
+    return snippet
+
+
+def twin_of(snippet: str) -> str:
+    """The path of a Keras 3 snippet's generated twin."""
+    path = pathlib.PurePosixPath(snippet)
+    return (path.parent / TWIN_DIR / path.name).as_posix()
 
 
 def twins(root: pathlib.Path) -> dict[pathlib.Path, pathlib.Path]:
     """Every generated twin under snippets/ -> its source one folder up."""
     return {
         t: t.parent.parent / t.name
-        for t in sorted((root / "snippets").rglob(f"{TWIN_DIR}/*.py"))
+        for t in sorted((root / "snippets").rglob("*.py"))
+        if is_twin(t)
     }

@@ -7,10 +7,8 @@ from training_state_check import check_training_state
 
 tf.keras.utils.set_random_seed(0)
 rng = np.random.default_rng(0)
-batch = (
-    rng.normal(size=(32, 6)).astype("float32"),
-    rng.normal(size=(32, 1)).astype("float32"),
-)
+x = rng.normal(size=(32, 6)).astype("float32")
+batch = x, rng.normal(size=(32, 1)).astype("float32")
 
 model = tf.keras.Sequential(
     [

@@ -1,6 +1,5 @@
-"""The checker catches the Keras 3 leak: after bn(h, training=False), a later Dropout
-called without `training` silently inherits False, while the one before it trains.
-On Keras 2 the same loop passes."""
+"""The checker catches the Keras 3 leak: after bn(h, training=False) a later Dropout
+called without `training` inherits False while the one before trains; Keras 2 passes."""
 
 import numpy as np
 import tensorflow as tf
@@ -20,11 +19,7 @@ class Block(tf.keras.Model):
 
     def call(self, inputs):  # no `training` parameter to pass on
         h = self.drop_in(inputs)
-        h = self.bn(h, training=False)  # BN kept in inference mode on purpose
-        return self.drop_out(h)
-
-
-model = Block()
+        return self.drop_out(self.bn(h, training=False))  # BN kept in inference mode
 
 
 @tf.function
@@ -37,18 +32,18 @@ def eval_step(x):
     return model(x, training=False)
 
 
+model = Block()
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
 try:
     report = check_training_state(
         model, train_step, eval_step, batch, inference_only=["kept_bn"]
     )
 except AssertionError as error:
-    message = str(error)
-    print(message)
+    print(error)
     assert not keras2, "on Keras 2 the model's training=True should reach Dropout"
-    assert "train step: drop_out (Dropout) ran in inference mode" in message
-    assert "drop_in" not in message, "the Dropout before the pinned BN should train"
-    assert "kept_bn" not in message, "kept_bn is declared inference_only"
+    assert "train step: drop_out (Dropout) ran in inference mode" in str(error)
+    assert "drop_in" not in str(error), "the Dropout before the pinned BN should train"
+    assert "kept_bn" not in str(error), "kept_bn is declared inference_only"
 else:
     print("\n".join(report))
     assert keras2, "on Keras 3 the checker should catch the leak into Dropout"

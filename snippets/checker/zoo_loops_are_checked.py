@@ -1,6 +1,6 @@
-"""On every shape of the model zoo, the checker passes the correct loop and catches a
-train step that forgets training=True, naming the layers in the wrong mode; it also
-catches a bare model(x) evaluating the image model, with augmentation in front."""
+"""On every shape of the model zoo, with plain (eager) step functions, the checker
+passes the correct loop and catches a train step that forgets training=True, naming
+the layers; it also catches a bare model(x) evaluating the image model."""
 
 import collections
 import pathlib
@@ -14,41 +14,19 @@ snippets = next(
     p for p in pathlib.Path(__file__).resolve().parents if p.name == "snippets"
 )
 sys.path.append(str(snippets / "zoo"))
-from models import (  # noqa: E402  # noqa: E402
-    LOSS,
-    SHAPES,
-    CustomStepNet,
-    MCDropout,
-    PinnedUnit,
-    all_layers,
-    build,
-    make_batch,
-)
+from models import LOSS, SHAPES, MCDropout, PinnedUnit, build, make_batch  # noqa: E402
 from training_state_check import check_training_state  # noqa: E402
 
 keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
+TRACED = False  # the steps are plain Python functions, run eagerly
 
 
-class ForgetfulStepNet(CustomStepNet):
-    def train_step(self, data):  # its own train_step, which forgets training=True
-        x, y = data
-        with tf.GradientTape() as tape:
-            loss = self.compute_loss(x=x, y=y, y_pred=self(x))
-        grads = tape.gradient(loss, self.trainable_variables)
-        self.optimizer.apply_gradients(
-            zip(grads, self.trainable_variables, strict=True)
-        )
-        return {"loss": loss}
-
-
-def train_step(model, forget):
-    """One training step on a batch: through fit for a model with its own train_step,
-    else a GradientTape step calling model(x, training=True), or model(x) if forget."""
-    if isinstance(model, CustomStepNet):
-        return lambda batch: model.fit(*batch, batch_size=len(batch[0]), verbose=0)
+def steps(model, forget=False, bare=False):
+    """A GradientTape train step calling model(x, training=True), or model(x) if
+    forget; an eval step calling model(x, training=False), or model(x) if bare."""
     optimizer = tf.keras.optimizers.SGD(0.01)
 
-    def step(batch):
+    def train_step(batch):
         x, y = batch
         with tf.GradientTape() as tape:
             logits = model(x) if forget else model(x, training=True)
@@ -56,64 +34,47 @@ def train_step(model, forget):
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
 
-    return step
-
-
-def eval_step(model, bare):
-    """An evaluation step: model(x, training=False), or a bare model(x) if bare."""
-
-    def step(batch):
+    def eval_step(batch):
         return model(batch[0]) if bare else model(batch[0], training=False)
 
-    return step
+    if TRACED:
+        return tf.function(train_step), tf.function(eval_step)
+    return train_step, eval_step
 
 
-def fresh(name):
-    """A new zoo model, built; its layers get short names, the same on every run."""
+def check(name, forget=False, bare=False):
+    """Check a new zoo model; return "passes" or the kinds of the layers named."""
     tf.keras.backend.clear_session()
     tf.keras.utils.set_random_seed(0)
-    if name == "custom_train_step_forgetful":  # the checker's first eval step builds it
-        model = ForgetfulStepNet(name=name)
-        model.compile(optimizer="sgd", loss=LOSS)
-        return model
-    return build(name)
-
-
-def check(model, train, evaluate, batch):
-    """Run the checker; return "passes" or the kinds of the layers it named."""
-    pinned = [unit.bn for unit in all_layers(model) if isinstance(unit, PinnedUnit)]
-    mc = [layer for layer in all_layers(model) if isinstance(layer, MCDropout)]
+    model, batch = build(name), make_batch(name)
+    inner = list(model._flatten_layers(include_self=False, recursive=True))
+    pinned = [unit.bn for unit in inner if isinstance(unit, PinnedUnit)]
+    mc = [layer for layer in inner if isinstance(layer, MCDropout)]
+    train, evaluate = steps(model, forget, bare)
     try:
-        check_training_state(
-            model, train, evaluate, batch, inference_only=pinned, always_active=mc
-        )
+        check_training_state(model, train, evaluate, batch, pinned, mc)
     except AssertionError as error:
-        named = re.findall(r"step: (\S+) \((\w+)", str(error))  # name (kind
-        names = {layer.name for layer in all_layers(model)}
-        assert all(n in names for n, _ in named), "each problem names a model layer"
+        named = set(re.findall(r"step: (\S+) \((\w+)", str(error)))  # name (kind
+        names = {layer.name for layer in inner}
+        assert named and all(n in names for n, _ in named), "it names model layers"
         kinds = collections.Counter(kind for _, kind in named)
-        return "caught: " + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        counts = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+        leaked = str(error).count("only through a `training` default leaked")
+        return f"caught: {counts}" + (f"; {leaked} of them by a leak" if leaked else "")
     return "passes"
 
 
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
+print("steps:", "tf.function" if TRACED else "eager")
 results = {}
 for name in SHAPES:
-    batch = make_batch(name)
-    model = fresh(name)
-    right = check(model, train_step(model, False), eval_step(model, False), batch)
-    if name == "custom_train_step":  # its forgetful variant is another class
-        model = fresh("custom_train_step_forgetful")
-    forgot = check(model, train_step(model, True), eval_step(model, False), batch)
-    results[name] = right, forgot
-    print(f"{name}\n  right loop: {right}\n  train step model(x): {forgot}")
+    results[name] = check(name), check(name, forget=True)
+    print(f"{name}\n  right loop: {results[name][0]}")
+    print(f"  train step model(x): {results[name][1]}")
 assert all(right == "passes" for right, _ in results.values()), results
 assert all(forgot.startswith("caught") for _, forgot in results.values()), results
 
 # a bare model(x) to evaluate the image model, with augmentation in front, is caught
-model, batch = fresh("image_augmented"), make_batch("image_augmented")
-bare = check(model, train_step(model, False), eval_step(model, True), batch)
+bare = check("image_augmented", bare=True)
 print(f"image_augmented, eval step model(x): {bare}")
-assert bare.startswith("caught"), (
-    "a bare eval call should be caught behind augmentation"
-)
+assert bare.startswith("caught"), "a bare eval call is caught behind augmentation"

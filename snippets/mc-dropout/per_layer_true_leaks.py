@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 tf.keras.utils.set_random_seed(0)
-keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
+flavour = "Keras 3" if hasattr(tf.keras, "version") else "Keras 2"
 layers = tf.keras.layers
 x = np.random.default_rng(0).normal(5.0, 2.0, (16, 8)).astype("float32")
 
@@ -39,45 +39,38 @@ class SubclassedPassesOn(Subclassed):
         return self.head(h)
 
 
-seen = {}
-
-
-def report(style, model, call, first, second):
-    """Print and keep: was Dropout on (two calls differ), did the BN train?"""
-    bn = next(
-        layer for layer in model.layers if isinstance(layer, layers.BatchNormalization)
-    )
-    dropout_on = not np.allclose(first, second)
-    bn_trained = bool(np.any(bn.moving_mean.numpy() != 0.0))  # a new BN starts at 0
-    seen[style, call] = dropout_on, bn_trained
-    print(
-        f"{style:<19} {call:<24} Dropout on: {dropout_on!s:<5} BN trained: {bn_trained}"
-    )
-
-
-print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
-styles = {
+CALLS = {
+    "model(x)": lambda model: model(x),
+    "model(x, training=False)": lambda model: model(x, training=False),
+    "model.predict(x)": lambda model: model.predict(x, verbose=0),
+}
+STYLES = {
     "Functional": functional,
     "subclass, bn(h)": Subclassed,
     "subclass, passes on": SubclassedPassesOn,
 }
-for style, build in styles.items():
-    model = build()
-    report(style, model, "model(x)", model(x), model(x))
-    model = build()
-    first, second = model(x, training=False), model(x, training=False)
-    report(style, model, "model(x, training=False)", first, second)
-    model = build()
-    first, second = model.predict(x, verbose=0), model.predict(x, verbose=0)
-    report(style, model, "model.predict(x)", first, second)
-
-calls = ("model(x)", "model(x, training=False)", "model.predict(x)")
-expected = {(style, call): (True, False) for style in styles for call in calls}
-if not keras2:
-    expected["Functional", "model(x)"] = (True, True)  # the recorded True leaks to BN
-    expected["Functional", "model(x, training=False)"] = (False, False)  # True lost
-    expected["Functional", "model.predict(x)"] = (False, False)
-    for call in calls:  # the explicit True reaches the later BN in every call
-        expected["subclass, bn(h)", call] = (True, True)
-for key, value in expected.items():
-    assert seen[key] == value, f"{key}: expected Dropout on, BN trained = {value}"
+# per style, for each call above: (Dropout on, BN trained). On Keras 3 the explicit
+# True reaches a later BN given no value of its own; a Functional model keeps the
+# True recorded when it was built, unless the call gives a value
+EXPECTED = {
+    "Keras 3": {
+        "Functional": [(True, True), (False, False), (False, False)],
+        "subclass, bn(h)": [(True, True)] * 3,
+        "subclass, passes on": [(True, False)] * 3,
+    },
+    "Keras 2": dict.fromkeys(STYLES, [(True, False)] * 3),
+}
+print("tf.keras is", flavour)
+seen = {}
+for style, build in STYLES.items():
+    for call, run in CALLS.items():
+        model = build()
+        first, second = run(model), run(model)
+        on = not np.allclose(first, second)
+        bn = next(
+            lay for lay in model.layers if isinstance(lay, layers.BatchNormalization)
+        )
+        trained = bool(np.any(bn.moving_mean.numpy() != 0.0))  # a new BN starts at 0
+        print(f"{style:<19} {call:<24} Dropout on: {on!s:<5} BN trained: {trained}")
+        seen.setdefault(style, []).append((on, trained))
+assert seen == EXPECTED[flavour], seen

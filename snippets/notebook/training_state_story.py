@@ -86,11 +86,13 @@ assert results[True][1] and results[True][2] == "about half"
 # statistics, and whose Dropout never drops. Nothing warns you. The next section
 # measures what that costs.
 #
-# The reverse does not hold: a bare `model(x)` is not a safe way to evaluate. Layers
-# such as `Resizing`, `CenterCrop` and the `Random*` augmentation layers default to
-# `training=True`; behind one of them a bare call augments the evaluation data and, on
-# Keras 3, trains BatchNormalization on it. Evaluate with `training=False` or
-# `predict()` ([why](../why/#bare-call)).
+# The reverse does not hold: a bare `model(x)` is not a safe way to evaluate. The
+# `Random*` augmentation layers default to `training=True`, and on Keras 3 so do
+# `Resizing` and `CenterCrop`; behind a `Random*` layer a bare call augments the
+# evaluation data, and on Keras 3, behind any of them (`Resizing` and `CenterCrop` do
+# not augment, but their `True` reaches the layers after them), it trains
+# BatchNormalization on it. Evaluate with `model(x, training=False)` inside a step, or
+# `predict()` on a whole dataset ([why](../why/#bare-call)).
 
 # %% [markdown]
 # ## The cost of forgetting
@@ -289,16 +291,23 @@ assert np.abs(right["moving_mean"]).max() > 1.0 and right["moving_variance"].max
 # %% [markdown]
 # ## Which value wins
 #
-# When several places could decide the mode, the most specific one wins. A `training`
-# value written on a layer's own call beats the value its model was called with; the
+# When several places could decide the mode, Keras consults them in a fixed order. A
+# `training` value written on a layer's own call inside a running `call` (a subclass)
+# beats the value its model was called with. In a Functional model, Keras 3 treats a
+# value written while *building* the graph differently: a `True` or `False` given to
+# the model call replaces it, and only a bare call keeps it
+# ([the exception](../precedence/#each-rung-proven)). The
 # model's value is passed down to the layers inside it that are called without one; and
 # when nobody says anything, the layer's own default applies: inference for
 # BatchNormalization and Dropout, training for the augmentation layers (and, on Keras 3,
 # `Resizing` and `CenterCrop`): see
 # [the built-in defaults](../precedence/#builtin-defaults). One override sits above all
 # of this: a BatchNormalization layer with `trainable=False` always runs in inference
-# mode, even under `training=True` (Dropout has no such switch). Keras 2 also had a
-# global learning phase, consulted only when no call gave a value; Keras 3 removed it.
+# mode, even under `training=True` (Dropout has no such switch), once the step that
+# calls it is compiled or traced after the change: compile again after changing
+# `trainable` ([changed `trainable`](../pitfalls/#trainable-after-compile)). Keras 2
+# also had a global learning phase, consulted only when no call gave a value; Keras 3
+# removed it.
 # Keras 3 has one trap: once a layer inside a model is given an explicit value, later
 # layers called without one pick up that value instead of the model's, so every `call`
 # you write takes `training=None` and passes `training=training` on

@@ -4,9 +4,10 @@ past an explicit training=False on the model (Keras 2: it does not)."""
 
 import numpy as np
 import tensorflow as tf
+from twice import run
 
 tf.keras.utils.set_random_seed(0)
-keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has tf.keras.version()
+flavour = "Keras 3" if hasattr(tf.keras, "version") else "Keras 2"
 layers = tf.keras.layers
 x = np.random.default_rng(0).normal(loc=2.0, size=(64, 256)).astype("float32")
 
@@ -45,56 +46,41 @@ class MCModel(tf.keras.Model):
         return self.bn_out(h)
 
 
-def means(*bns):
-    """The moving means of these BatchNormalization layers, copied."""
-    return [bn.moving_mean.numpy().copy() for bn in bns]
-
-
-def moved(bn, before):
-    """Did this BatchNormalization update its moving mean since `before`?"""
-    return not np.allclose(before, bn.moving_mean.numpy())
-
-
-print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
-classifier = Classifier()
-classifier(x[:1])  # a subclassed model creates its weights on the first call
-start = means(classifier.bn, classifier.block.bn)
-out = classifier(x, training=True)
-dropped = bool(np.mean(out.numpy() == 0.0) > 0.25)
-print("classifier(x, training=True):")
-print("  BatchNormalization before the block updated:", moved(classifier.bn, start[0]))
-print("  pinned BatchNormalization updated:", moved(classifier.block.bn, start[1]))
-print("  Dropout after the block dropped units:", dropped)
-assert moved(classifier.bn, start[0]), "the layer before the block should train"
-assert not moved(classifier.block.bn, start[1]), "the pinned layer should not train"
-assert dropped is keras2, "Keras 2 drops units here; Keras 3 switched Dropout off"
-
+EXPECTED = {  # each call, made twice: what it did, as (on Keras 3, on Keras 2)
+    "classifier(x, training=True)": {
+        "BN before the block updated": (True, True),
+        "pinned BN updated": (False, False),
+        "units dropped": (False, True),  # by the Dropout after the block
+    },
+    "Functional model(x, training=True)": {"units dropped": (True, True)},
+    "mc_model(x)": {
+        "outputs differ": (True, True),  # the Monte Carlo dropout is on
+        "BN before the dropout updated": (False, False),
+        "BN after the dropout updated": (True, False),
+    },
+}
+EXPECTED["mc_model(x, training=False)"] = EXPECTED["mc_model(x)"]
+classifier, mc_model = Classifier(), MCModel()
+classifier(x[:1]), mc_model(x[:1])  # subclassed models create weights on a first call
 inputs = tf.keras.Input(shape=(256,))  # the same block inside a Functional model
 functional = tf.keras.Model(inputs, layers.Dropout(0.5)(PinnedBlock()(inputs)))
-out = functional(x, training=True)
-dropped = bool(np.mean(out.numpy() == 0.0) > 0.25)
-print("Functional model(x, training=True): Dropout after the block dropped:", dropped)
-assert dropped, "a Functional graph hands training=True to each of its layers"
-
-mc_model = MCModel()
-mc_model(x[:1])
-
-
-def report(call, first, second, start):
-    """Print and check what two identical calls of mc_model did."""
-    differ = not np.allclose(first.numpy(), second.numpy())
-    before, after = moved(mc_model.bn_in, start[0]), moved(mc_model.bn_out, start[1])
-    print(f"{call}, called twice:")
-    print("  outputs differ (Monte Carlo dropout on):", differ)
-    print("  BatchNormalization before the dropout updated:", before)
-    print("  BatchNormalization after the dropout updated:", after)
-    assert differ, "the Monte Carlo dropout should stay on"
-    assert not before, "the layer before the dropout should stay in inference mode"
-    assert after is not keras2, "Keras 3 trains the later layer; Keras 2 does not"
-
-
-start = means(mc_model.bn_in, mc_model.bn_out)
-report("mc_model(x)", mc_model(x), mc_model(x), start)
-start = means(mc_model.bn_in, mc_model.bn_out)
-first, second = mc_model(x, training=False), mc_model(x, training=False)
-report("mc_model(x, training=False)", first, second, start)
+mc_bns = {
+    "BN before the dropout": mc_model.bn_in,
+    "BN after the dropout": mc_model.bn_out,
+}
+seen = {
+    "classifier(x, training=True)": run(
+        lambda: classifier(x, training=True),
+        **{"BN before the block": classifier.bn, "pinned BN": classifier.block.bn},
+    ),
+    "Functional model(x, training=True)": run(lambda: functional(x, training=True)),
+    "mc_model(x)": run(lambda: mc_model(x), **mc_bns),
+    "mc_model(x, training=False)": run(lambda: mc_model(x, training=False), **mc_bns),
+}
+print("tf.keras is", flavour)
+column = 0 if flavour == "Keras 3" else 1
+for call, expected in EXPECTED.items():
+    print(f"{call}, twice:")
+    for fact, both in expected.items():
+        print(f"  {fact}: {seen[call][fact]}")
+        assert seen[call][fact] == both[column], (call, fact)

@@ -6,18 +6,11 @@ import warnings
 
 import numpy as np
 import tensorflow as tf
+from recorders import Probe, Wrapper, show
 
 keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has tf.keras.version()
 warnings.filterwarnings("ignore", message=".*set_learning_phase.*deprecated")
 x = np.zeros((2, 3), dtype="float32")
-
-
-class Probe(tf.keras.layers.Layer):
-    """Passes its input through and remembers the `training` value its call received."""
-
-    def call(self, inputs, training=None):
-        self.received = training
-        return inputs
 
 
 class DefaultsToTrain(Probe):
@@ -32,17 +25,6 @@ class DefaultsToInfer(Probe):
         return inputs
 
 
-class Wrapper(tf.keras.Model):
-    """Calls one inner layer without passing `training`."""
-
-    def __init__(self, inner):
-        super().__init__()
-        self.inner = inner
-
-    def call(self, inputs):
-        return self.inner(inputs)
-
-
 class Pinned(tf.keras.Model):
     def __init__(self):
         super().__init__()
@@ -52,11 +34,6 @@ class Pinned(tf.keras.Model):
         h = self.free(inputs)  # no value of its own
         h = self.pinned_off(h, training=False)
         return self.pinned_on(h, training=True)
-
-
-def show(what, received, expected):
-    print(f"  {what:<52} receives {received}")
-    assert received is expected, (what, received)
 
 
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")

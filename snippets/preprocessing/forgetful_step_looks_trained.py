@@ -3,21 +3,14 @@ BatchNormalization, so it looks right, but Dropout stays off in a Functional mod
 
 import numpy as np
 import tensorflow as tf
+from watch import Tap, bn_trained, functional
 
 tf.keras.utils.set_random_seed(0)
-keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
+flavour = "Keras 3" if hasattr(tf.keras, "version") else "Keras 2"
 layers = tf.keras.layers
 images = np.random.default_rng(0).normal(0.0, 1.0, (16, 16, 16, 3)).astype("float32")
 labels = np.arange(16) % 3
 loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-
-
-class Tap(layers.Layer):
-    """Passes its input through unchanged and keeps it, to look at afterwards."""
-
-    def call(self, inputs):
-        self.seen = inputs
-        return inputs
 
 
 def image_layers():
@@ -31,13 +24,6 @@ def image_layers():
         Tap(name="dropped"),
         layers.Dense(3),
     ]
-
-
-def functional():
-    inputs = h = tf.keras.Input((16, 16, 3))
-    for layer in image_layers():
-        h = layer(h)
-    return tf.keras.Model(inputs, h)
 
 
 class Subclassed(tf.keras.Model):
@@ -81,27 +67,22 @@ def train_step(model, optimizer):
 
 
 builders = {
-    "Functional": functional,
+    "Functional": lambda: functional(image_layers(), (16, 16, 3)),
     "subclass, forwards": Subclassed,
     "subclass, forgets": SubclassedForgets,
 }
-print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
+print("tf.keras is", flavour)
 seen = {}
 for step in (forgetful_step, train_step):
     for style, build in builders.items():
         model = build()
         step(model, tf.keras.optimizers.SGD(0.1))
-        bn = next(
-            layer
-            for layer in model.layers
-            if isinstance(layer, layers.BatchNormalization)
-        )
         taps = {
             layer.name: layer.seen.numpy()
             for layer in model.layers
             if isinstance(layer, Tap)
         }
-        trained = bool(np.any(bn.moving_mean.numpy() != 0.0))  # a new BN starts at 0
+        trained = bn_trained(model)
         augmented = not np.array_equal(taps["augmented"], images)
         dropped = np.mean(taps["dropped"] == 0.0)
         share = "off" if dropped == 0 else "on" if 0.3 < dropped < 0.7 else "?"
@@ -111,22 +92,14 @@ for step in (forgetful_step, train_step):
             f"augmented: {augmented!s:<5} Dropout: {share}"
         )
 
-for style in builders:
-    assert seen["train_step", style] == (True, True, "on"), (
-        f"{style}: training=True should train BN, augment and drop about half"
-    )
-if keras2:
-    for style in builders:
-        assert seen["forgetful_step", style] == (False, True, "off"), (
-            "Keras 2: the forgetful step augments but trains neither BN nor Dropout"
-        )
-else:
-    expected = {
+FORGETFUL = {  # forgetful_step: (BN trained, augmented, Dropout)
+    "Keras 3": {
         "Functional": (True, True, "off"),  # Dropout keeps its recorded False
         "subclass, forwards": (False, False, "off"),  # every layer got training=None
         "subclass, forgets": (True, True, "on"),
-    }
-    for style, facts in expected.items():
-        assert seen["forgetful_step", style] == facts, (
-            f"Keras 3, {style}: the forgetful step should give {facts}"
-        )
+    },
+    "Keras 2": dict.fromkeys(builders, (False, True, "off")),  # augments, no more
+}
+for style in builders:  # training=True trains BN, augments and drops about half
+    assert seen["train_step", style] == (True, True, "on"), style
+    assert seen["forgetful_step", style] == FORGETFUL[flavour][style], style

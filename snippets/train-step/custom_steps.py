@@ -3,25 +3,9 @@ because train_step calls self(x, training=True); evaluate runs test_step."""
 
 import numpy as np
 import tensorflow as tf
+from watched_model import amount, build, x, y
 
 tf.keras.utils.set_random_seed(0)
-keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
-layers = tf.keras.layers
-x = np.random.default_rng(0).normal(5.0, 2.0, (64, 8)).astype("float32")
-y = (x.sum(axis=1) > 40).astype("float32")
-
-
-class ZeroShare(layers.Layer):
-    """Passes its input through; records the share of zeros in it (works inside fit)."""
-
-    def build(self, input_shape):
-        self.share = self.add_weight(
-            name="share", shape=(), initializer="zeros", trainable=False
-        )
-
-    def call(self, inputs):
-        self.share.assign(tf.reduce_mean(tf.cast(tf.equal(inputs, 0.0), "float32")))
-        return inputs
 
 
 class Classifier(tf.keras.Model):
@@ -42,41 +26,24 @@ class Classifier(tf.keras.Model):
         return {"loss": loss, "dropped": self.get_layer("zeros").share}
 
 
-inputs = tf.keras.Input((8,))
-h = layers.BatchNormalization()(layers.Dense(16)(inputs))
-h = ZeroShare(name="zeros")(layers.Dropout(0.5)(h))
-model = Classifier(inputs, layers.Dense(1, activation="sigmoid")(h))
+model, bn = build(Classifier)
 model.test_steps = tf.Variable(0)
-model.compile(optimizer="adam", loss="binary_crossentropy")
-bn = model.layers[2]
-
 history = model.fit(x, y, batch_size=32, epochs=2, verbose=0)
 after_fit = bn.moving_mean.numpy().copy()
 result = model.evaluate(x, y, batch_size=32, verbose=0, return_dict=True)
-
-
-def amount(share):
-    return "none" if share == 0 else "about half" if 0.3 < share < 0.7 else "some"
-
-
-print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
-print("fit: BN moving statistics changed:", bool(np.any(after_fit != 0.0)))
-print(
-    "fit: Dropout dropped, last step of each epoch:",
-    [amount(share) for share in history.history["dropped"]],
-)
+print("tf.keras is", "Keras 3" if hasattr(tf.keras, "version") else "Keras 2")
+bn_moved = bool(np.any(after_fit != 0.0))  # a new BN starts at 0
+dropped = [amount(share) for share in history.history["dropped"]]
+unchanged = np.array_equal(after_fit, bn.moving_mean.numpy())
+print("fit: BN moving statistics changed:", bn_moved)
+print("fit: Dropout dropped, last step of each epoch:", dropped)
 print("fit: reports the loss:", all(loss > 0 for loss in history.history["loss"]))
 print("evaluate: test_step calls:", int(model.test_steps.numpy()))
 print("evaluate: Dropout dropped:", amount(result["dropped"]))
-print(
-    "evaluate: BN moving statistics unchanged:",
-    np.array_equal(after_fit, bn.moving_mean.numpy()),
-)
-assert np.any(after_fit != 0.0), "a new BN starts at 0: fit should have moved it"
-assert all(amount(s) == "about half" for s in history.history["dropped"]), (
-    "Dropout should drop about half the units in the training steps"
-)
+print("evaluate: BN moving statistics unchanged:", unchanged)
+assert bn_moved, "fit should have moved the BN moving statistics"
+assert dropped == ["about half"] * 2, "Dropout should drop about half in training"
 assert all(loss > 0 for loss in history.history["loss"]), "fit shows the loss"
 assert int(model.test_steps.numpy()) == 2, "evaluate runs test_step once per batch"
 assert result["dropped"] == 0.0, "Dropout should be off in test_step"
-assert np.array_equal(after_fit, bn.moving_mean.numpy()), "evaluate leaves BN alone"
+assert unchanged, "evaluate leaves BN alone"

@@ -1,49 +1,69 @@
-"""Keras 3 and Keras 2: fit and train_on_batch call the model with training=True;
-evaluate, test_on_batch, predict and predict_on_batch with training=False;
-a bare model(x) passes None."""
+"""fit and train_on_batch train BatchNormalization and Dropout, evaluate, predict and
+their _on_batch forms do not, in every model style; except on Keras 3 for a subclass
+whose call has no training parameter: the methods call it bare."""
 
 import numpy as np
 import tensorflow as tf
+from probe import build, observe, x, y
 
+keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
+flavour = "keras2" if keras2 else "keras3"
 tf.keras.utils.set_random_seed(0)
-rng = np.random.default_rng(0)
-x = rng.normal(size=(8, 4)).astype("float32")
-y = rng.normal(size=(8, 1)).astype("float32")
 
-
-received = set()  # every `training` value that reaches RecordTraining.call
-
-
-class RecordTraining(tf.keras.layers.Layer):
-    """Passes inputs through and records the `training` value Keras hands to `call`."""
-
-    def call(self, inputs, training=None):
-        received.add(training)
-        return inputs
-
-
-def fresh_model():
-    # A new model per method: Keras traces each method's step function once
-    # and reuses it.
-    model = tf.keras.Sequential(
-        [tf.keras.Input(shape=(4,)), RecordTraining(), tf.keras.layers.Dense(1)]
-    )
-    model.compile(optimizer="sgd", loss="mse")
-    return model
-
-
-methods = {
-    "model.fit(x, y)": (lambda m: m.fit(x, y, epochs=1, verbose=0), True),
-    "model.train_on_batch(x, y)": (lambda m: m.train_on_batch(x, y), True),
-    "model.evaluate(x, y)": (lambda m: m.evaluate(x, y, verbose=0), False),
-    "model.test_on_batch(x, y)": (lambda m: m.test_on_batch(x, y), False),
-    "model.predict(x)": (lambda m: m.predict(x, verbose=0), False),
-    "model.predict_on_batch(x)": (lambda m: m.predict_on_batch(x), False),
-    "model(x)": (lambda m: m(x), None),
+METHODS = {
+    "fit(x, y)": lambda m: m.fit(x, y, batch_size=16, verbose=0),
+    "train_on_batch(x, y)": lambda m: m.train_on_batch(x, y),
+    "evaluate(x, y)": lambda m: m.evaluate(x, y, batch_size=16, verbose=0),
+    "test_on_batch(x, y)": lambda m: m.test_on_batch(x, y),
+    "predict(x)": lambda m: m.predict(x, batch_size=16, verbose=0),
+    "predict_on_batch(x)": lambda m: m.predict_on_batch(x),
+    "model(x)": lambda m: m(x),
 }
-for name, (run, expected) in methods.items():
-    model = fresh_model()
-    received.clear()  # forget the call made while the model was being built
-    run(model)
-    print(f"{name:<27} passes training={', '.join(sorted(map(str, received)))}")
-    assert received == {expected}, (name, received)
+# column: (style, RandomFlip in front?); "forwards": a subclass whose call takes
+# training=None and passes it on; "no training": one whose call(self, inputs) has none
+COLUMNS = {
+    "Sequential": ("Sequential", False),
+    "Functional": ("Functional", False),
+    "forwards": ("forwards", False),
+    "no training": ("no training", False),
+    "+RandomFlip": ("no training", True),
+}
+# each cell: BatchNormalization updated its moving statistics / Dropout dropped
+T, N = "yes/yes", "no/no"  # trains, does neither
+# fmt: off
+EXPECTED = {  # columns: Sequential, Functional, forwards, no training, +RandomFlip
+    "keras3": {
+        "fit(x, y)":            [T, T, T, N, T],
+        "train_on_batch(x, y)": [T, T, T, N, T],
+        "evaluate(x, y)":       [N, N, N, N, T],
+        "test_on_batch(x, y)":  [N, N, N, N, T],
+        "predict(x)":           [N, N, N, N, T],
+        "predict_on_batch(x)":  [N, N, N, N, T],
+        "model(x)":             [N, N, N, N, T],
+    },
+    "keras2": {
+        "fit(x, y)":            [T, T, T, T, T],
+        "train_on_batch(x, y)": [T, T, T, T, T],
+        "evaluate(x, y)":       [N, N, N, N, N],
+        "test_on_batch(x, y)":  [N, N, N, N, N],
+        "predict(x)":           [N, N, N, N, N],
+        "predict_on_batch(x)":  [N, N, N, N, N],
+        "model(x)":             [N, N, N, N, N],
+    },
+}
+# fmt: on
+PREDICTIONS_AGREE = {"keras2": True, "keras3": False}  # two predict(x), last column
+
+print(f"{'BN / Dropout':<21}" + "".join(f"{c:>13}" for c in COLUMNS))
+seen = {}
+for method, run in METHODS.items():
+    seen[method] = []
+    for style, flip in COLUMNS.values():
+        bn, drop = observe(build(style, flip), run)  # BN updated, Dropout dropped
+        seen[method].append(f"{'yes' if bn else 'no'}/{'yes' if drop else 'no'}")
+    print(f"{method:<21}" + "".join(f"{c:>13}" for c in seen[method]))
+
+model = build("no training", flip=True)
+agree = np.array_equal(model.predict(x, verbose=0), model.predict(x, verbose=0))
+print(f"+RandomFlip: two predict(x) of the same images agree: {agree}")
+assert seen == EXPECTED[flavour] and agree == PREDICTIONS_AGREE[flavour]

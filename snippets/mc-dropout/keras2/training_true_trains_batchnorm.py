@@ -10,9 +10,10 @@ if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
 
 import numpy as np
 import tensorflow as tf
+from watched_bn import WatchedBN, used_moving_statistics
 
 tf.keras.utils.set_random_seed(0)
-keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
+flavour = "Keras 3" if hasattr(tf.keras, "version") else "Keras 2"
 layers = tf.keras.layers
 rng = np.random.default_rng(0)
 train_x = rng.normal(5.0, 2.0, (256, 8)).astype("float32")
@@ -22,32 +23,8 @@ other_x = new_x.copy()
 other_x[1:] = rng.normal(2.0, 2.0, (15, 8))  # same first row, different other rows
 
 
-class WatchedBN(layers.BatchNormalization):
-    """A BatchNormalization that keeps its last input and output, to check its mode."""
-
-    def call(self, inputs, training=None):
-        self.seen = inputs, super().call(inputs, training=training)
-        return self.seen[1]
-
-
-def used_moving_statistics(bn):
-    """Was the last output of bn computed from its moving statistics?"""
-    inputs, outputs = bn.seen
-    scale = bn.gamma / tf.sqrt(bn.moving_variance + bn.epsilon)
-    return bool(
-        np.allclose(outputs, (inputs - bn.moving_mean) * scale + bn.beta, atol=1e-4)
-    )
-
-
-model = tf.keras.Sequential(
-    [
-        tf.keras.Input((8,)),
-        layers.Dense(16, activation="relu"),
-        WatchedBN(),
-        layers.Dropout(0.3),
-        layers.Dense(1),
-    ]
-)
+hidden = [layers.Dense(16, activation="relu"), WatchedBN(), layers.Dropout(0.3)]
+model = tf.keras.Sequential([tf.keras.Input((8,)), *hidden, layers.Dense(1)])
 model.compile(optimizer="adam", loss="mse")
 model.fit(train_x, train_y, epochs=2, verbose=0)
 bn = model.layers[1]
@@ -67,7 +44,7 @@ first_row = bn.seen[1].numpy()[0]
 mc_predict(other_x)
 depends_on_batch = not np.allclose(first_row, bn.seen[1].numpy()[0])
 
-print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
+print("tf.keras is", flavour)
 print("predictions vary from pass to pass:", vary)
 print("BN moving statistics changed by predicting:", moved)
 print("BN normalised with its moving statistics:", moving_used)

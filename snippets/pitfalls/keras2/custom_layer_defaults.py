@@ -1,6 +1,5 @@
-"""A custom layer's call default for `training` applies only when nobody passes a
-value: False is overridden by model(x, training=True); True makes a bare model(x)
-run the layer in training mode."""
+"""A custom layer's call default for `training` applies only when no value is passed:
+False is overridden by model(x, training=True); True makes a bare model(x) train it."""
 
 import os
 from importlib.metadata import version
@@ -13,7 +12,6 @@ import numpy as np
 import tensorflow as tf
 
 tf.keras.utils.set_random_seed(0)
-keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has tf.keras.version()
 ones = np.ones((1, 1000), dtype="float32")
 
 
@@ -33,8 +31,7 @@ class TrainByDefault(InferByDefault):
         return self.drop(inputs, training=training)
 
 
-def wrap(block):
-    """A Functional model around one block."""
+def wrap(block):  # a Functional model around one block
     inputs = tf.keras.Input(shape=(1000,))
     return tf.keras.Model(inputs, block(inputs))
 
@@ -45,16 +42,14 @@ def show(call, block, out):
     assert half is block.received, call
 
 
-print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
-block = InferByDefault()
-model = wrap(block)
+print("tf.keras is", "Keras 3" if hasattr(tf.keras, "version") else "Keras 2")
+model = wrap(block := InferByDefault())
 print("call(self, inputs, training=False):")
 show("  model(x, training=True)", block, model(ones, training=True))
 show("  model(x)", block, model(ones))
 show("  block(x), called on its own", block, block(ones))
 assert block.received is False
-block = TrainByDefault()
-model = wrap(block)
+model = wrap(block := TrainByDefault())
 print("call(self, inputs, training=True):")
 show("  model(x)", block, model(ones))
 assert block.received is True, "a bare call runs the layer in training mode"

@@ -13,7 +13,7 @@ import textwrap
 
 import tensorflow as tf
 
-keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
+flavour = "Keras 3" if hasattr(tf.keras, "version") else "Keras 2"
 layers = tf.keras.layers
 
 
@@ -26,7 +26,7 @@ def call_default(layer_class):
 classes = [getattr(layers, name) for name in sorted(dir(layers))]
 classes = [c for c in classes if isinstance(c, type) and issubclass(c, layers.Layer)]
 true_by_default = [c.__name__ for c in classes if call_default(c) is True]
-print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
+print("tf.keras is", flavour)
 print(f"layers whose call declares training=True: {len(true_by_default)}")
 print(textwrap.fill(", ".join(true_by_default), width=80))
 for name in ("Resizing", "CenterCrop", "Rescaling", "BatchNormalization", "Dropout"):
@@ -36,10 +36,13 @@ random_layers = [name for name in dir(layers) if name.startswith("Random")]
 assert set(random_layers) <= set(true_by_default), "Random* layers default to True"
 assert call_default(layers.Rescaling) == "absent", "Rescaling takes no `training`"
 assert call_default(layers.BatchNormalization) is None
-if keras2:
-    assert set(true_by_default) == set(random_layers), "only the Random* layers"
-    assert call_default(layers.Resizing) == call_default(layers.CenterCrop) == "absent"
-    assert call_default(layers.Dropout) is None
-else:
-    assert call_default(layers.Resizing) is call_default(layers.CenterCrop) is True
-    assert call_default(layers.Dropout) is False
+EXPECTED = {  # only the Random* layers default to True; Resizing, CenterCrop, Dropout
+    "Keras 3": (False, True, True, False),
+    "Keras 2": (True, "absent", "absent", None),
+}
+names = ("Resizing", "CenterCrop", "Dropout")
+seen = (
+    set(true_by_default) == set(random_layers),
+    *(call_default(getattr(layers, n)) for n in names),
+)
+assert seen == EXPECTED[flavour], seen

@@ -10,25 +10,10 @@ if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
 
 import numpy as np
 import tensorflow as tf
+from watched_model import build, x, y
 
 tf.keras.utils.set_random_seed(0)
-keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
-layers = tf.keras.layers
-x = np.random.default_rng(0).normal(5.0, 2.0, (64, 8)).astype("float32")
-y = (x.sum(axis=1) > 40).astype("float32")
-
-
-class ZeroShare(layers.Layer):
-    """Passes its input through; records the share of zeros in it (works inside fit)."""
-
-    def build(self, input_shape):
-        self.share = self.add_weight(
-            name="share", shape=(), initializer="zeros", trainable=False
-        )
-
-    def call(self, inputs):
-        self.share.assign(tf.reduce_mean(tf.cast(tf.equal(inputs, 0.0), "float32")))
-        return inputs
+flavour = "Keras 3" if hasattr(tf.keras, "version") else "Keras 2"
 
 
 class Classifier(tf.keras.Model):
@@ -42,17 +27,11 @@ class Classifier(tf.keras.Model):
         return {"loss": loss, "dropped": self.get_layer("zeros").share}
 
 
-inputs = tf.keras.Input((8,))
-h = layers.BatchNormalization()(layers.Dense(16)(inputs))
-h = ZeroShare(name="zeros")(layers.Dropout(0.5)(h))
-model = Classifier(inputs, layers.Dense(1, activation="sigmoid")(h))
-model.compile(optimizer="adam", loss="binary_crossentropy")
-bn = model.layers[2]
+model, bn = build(Classifier)
 history = model.fit(x, y, batch_size=32, epochs=2, verbose=0)
-
 bn_trained = bool(np.any(bn.moving_mean.numpy() != 0.0))  # a new BN starts at 0
 dropped = history.history["dropped"]
-print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
+print("tf.keras is", flavour)
 print("fit: BN moving statistics changed:", bn_trained)
 print("fit: Dropout dropped anything:", any(share > 0 for share in dropped))
 assert not bn_trained, "BN ran in inference mode in every training step"

@@ -69,12 +69,10 @@ class Block(layers.Layer):
 
 
 class ResidualNet(tf.keras.Model):
-    block_type = Block  # the train-step snippet swaps in a block that breaks the rule
-
-    def __init__(self, units=16, **kwargs):
+    def __init__(self, units=16, block=Block, **kwargs):
         super().__init__(**kwargs)
         self.stem = layers.Dense(units)
-        self.blocks = [self.block_type(units), self.block_type(units)]
+        self.blocks = [block(units), block(units)]
         self.bn = layers.BatchNormalization()
         self.drop = layers.Dropout(0.3)
         self.head = layers.Dense(CLASSES)
@@ -238,10 +236,8 @@ def build(name, builder=None):
     return model
 
 
-# What the layers did: the rule snippets run a model through `record` and read, per
-# layer, whether BatchNormalization updated its moving statistics and whether a random
-# layer (Dropout, RNN dropout, augmentation) was random: gave a different output when
-# called a second time on the same input.
+# What a layer is, for the tables of the zoo's snippets (snippets/zoo/observe.py holds
+# how they observe what a run did to each layer).
 def all_layers(model):
     """Every layer inside `model`, nested ones included (private API, Keras 2 and 3)."""
     return model._flatten_layers(include_self=False, recursive=True)
@@ -264,75 +260,6 @@ def kind(layer):
     return None
 
 
-def kept_bn(model):
-    """BatchNormalization layers meant to stay in inference mode: frozen or pinned."""
-    pinned = [unit.bn for unit in all_layers(model) if isinstance(unit, PinnedUnit)]
-    return [
-        layer
-        for layer in all_layers(model)
-        if kind(layer) == "BN"
-        and (not layer.trainable or any(layer is p for p in pinned))
-    ]
-
-
-def _stats(layer):
-    return np.concatenate([layer.moving_mean.numpy(), layer.moving_variance.numpy()])
-
-
-def _spy(layer, log):
-    """Make `layer` log, at each call, whether a second call gives another output."""
-    original = layer.call
-
-    def call(inputs, *args, **kwargs):
-        outputs = original(inputs, *args, **kwargs)
-        again = original(inputs, *args, **kwargs)
-        log.append(not np.allclose(np.asarray(outputs), np.asarray(again)))
-        return outputs
-
-    layer.call = call
-
-
-def record(model, run):
-    """Call run() once; return {kind: [one bool per layer]}: "BN" / "kept BN": moving
-    statistics updated; "Dropout", "RNN dropout", "augmentation"...: was random."""
-    kept = kept_bn(model)
-    bns = [layer for layer in all_layers(model) if kind(layer) == "BN"]
-    before = [_stats(layer) for layer in bns]
-    randoms = [
-        layer
-        for layer in all_layers(model)
-        if kind(layer) not in (None, "BN", "preprocessing")
-    ]
-    logs = [[] for _ in randoms]
-    for layer, log in zip(randoms, logs):
-        _spy(layer, log)
-    was_eager = tf.config.functions_run_eagerly()
-    tf.config.run_functions_eagerly(True)  # the spies read values: run eagerly
-    try:
-        run()
-    finally:
-        tf.config.run_functions_eagerly(was_eager)
-        for layer in randoms:
-            del layer.call  # the class's own call is back
-    facts = {}
-    for layer, old in zip(bns, before):
-        key = "kept BN" if any(layer is k for k in kept) else "BN"
-        facts.setdefault(key, []).append(not np.array_equal(old, _stats(layer)))
-    for layer, log in zip(randoms, logs):
-        facts.setdefault(kind(layer), []).append(any(log))
-    return facts
-
-
-def cell(values):
-    """A table cell: True if every such layer did it, False if none did, "k of n" if
-    only some did, "-" if the model has no such layer."""
-    if not values:
-        return "-"
-    if all(values) or not any(values):
-        return all(values)
-    return f"{sum(values)} of {len(values)}"
-
-
 if __name__ == "__main__":
     tf.keras.utils.set_random_seed(0)
     print("layers by kind (BN, Dropout incl. MC, augmentation, preprocessing, RNN with")
@@ -346,10 +273,13 @@ if __name__ == "__main__":
         x, y = make_batch(name)
         kinds = [kind(layer) for layer in all_layers(model)]
         frozen = sum(not layer.trainable for layer in all_layers(model))
+        bns = [layer for layer in all_layers(model) if kind(layer) == "BN"]
+        before = [bn.moving_mean.numpy() + bn.moving_variance.numpy() for bn in bns]
         model.compile(optimizer="sgd", loss=LOSS)
-        facts = record(model, lambda: model.fit(x, y, batch_size=8, verbose=0))
-        moved = facts.get("BN", []) + facts.get("kept BN", [])
-        updated = f"{sum(moved)} of {kinds.count('BN')}"
+        model.fit(x, y, batch_size=8, verbose=0)
+        after = [bn.moving_mean.numpy() + bn.moving_variance.numpy() for bn in bns]
+        moved = sum(not np.array_equal(b, a) for b, a in zip(before, after))
+        updated = f"{moved} of {len(bns)}"
         first = model.predict(x, verbose=0)
         assert first.shape == (len(x), CLASSES) and np.isfinite(first).all()
         repeats = bool(np.allclose(first, model.predict(x, verbose=0)))

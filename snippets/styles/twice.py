@@ -1,0 +1,16 @@
+"""How the subclass-rule snippet observes a model call from outside (imported by it;
+it prints nothing)."""
+
+import numpy as np
+
+
+def run(call, **bns):
+    """Call twice; what happened: over a quarter of the outputs dropped to 0, the two
+    outputs differ, each named BatchNormalization updated its moving mean."""
+    before = {name: bn.moving_mean.numpy().copy() for name, bn in bns.items()}
+    first, second = call().numpy(), call().numpy()
+    facts = {"units dropped": bool(np.mean(first == 0.0) > 0.25)}
+    facts["outputs differ"] = not np.allclose(first, second)
+    for name, bn in bns.items():
+        facts[f"{name} updated"] = not np.allclose(before[name], bn.moving_mean.numpy())
+    return facts
