@@ -307,14 +307,17 @@ def holds_line(state: State, snippet: str, page: Any) -> str:
 
 
 def keras_range(state: State, snippets: list[str]) -> str:
-    """The Keras 3 releases on which every claim named holds with its recorded output
-    (a release not yet recorded is left out)."""
+    """The Keras 3 releases on which every claim named holds with its recorded output;
+    a release on which one of them is not yet recorded is left out of the range."""
     matrix = _tools(str(state.root)).matrix
     found = [results(state, s) for s in snippets]
     released = [
         c for c in state.columns if c.flavour == "keras3" and not c.next_release
     ]
-    holds = [c for c in released if all(f[c.name] == "same" for f in found)]
+    recorded = [c for c in released if all(f[c.name] != NOT_YET for f in found)]
+    holds = [c for c in recorded if all(f[c.name] == "same" for f in found)]
+    if not recorded:
+        return f"Keras 3 ({NOT_YET})"
     return matrix.label(holds, released) if holds else "no Keras 3 release"
 
 

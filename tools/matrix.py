@@ -533,7 +533,7 @@ def run_column(
         record["error"] = f"installed {wrong}, not the pinned {column.pins()}"
         return record
     outcomes, grid_outcomes = outcomes[: len(runs)], outcomes[len(runs) :]
-    if with_atlas:
+    if cells:
         found, failed = atlas.results(grid_outcomes)
         record["atlas"] = atlas.record(column, found, with_atlas, root)
         record["atlas_seconds"] = sum(o.seconds for o in grid_outcomes)
