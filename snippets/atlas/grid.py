@@ -1,5 +1,5 @@
 """The atlas's measuring engine: build a model in one of eight styles, run it in one of
-fifteen ways, and report what each observed layer did. Observed from outside, the way
+seventeen ways, and report what each observed layer did. Observed from outside, the way
 a user sees it: moving statistics before and after, and each observed layer's output
 compared with its own `training=False` output, written into a variable inside the
 graph (so what a trace or a compiled `fit` baked in shows; nothing is forced eager)."""
@@ -28,6 +28,8 @@ CALLS = (
     "tf.function step, training=False",
     "train_step with training=True",
     "train_step without training",
+    "test_step with training=False",
+    "test_step without training",
     "export, serve",
 )
 STYLES = (
@@ -115,14 +117,16 @@ def front(name):
 
 
 class StepMixin:
-    """A model with its own train_step (the `train_step ...` calls)."""
+    """A model with its own train_step or test_step (the `..._step ...` calls)."""
 
-    STEP_TRAINING = True
+    STEP = ""  # the call: which step is overridden, and whether it passes training
 
     def train_step(self, data):
+        if not self.STEP.startswith("train_step"):
+            return super().train_step(data)
         x, y = data
         with tf.GradientTape() as tape:
-            if self.STEP_TRAINING:
+            if self.STEP.endswith("training=True"):
                 pred = self(x, training=True)
             else:
                 pred = self(x)
@@ -131,15 +135,23 @@ class StepMixin:
         self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
         return {"loss": loss}
 
+    def test_step(self, data):
+        if not self.STEP.startswith("test_step"):
+            return super().test_step(data)
+        x, y = data
+        if self.STEP.endswith("training=False"):
+            pred = self(x, training=False)
+        else:
+            pred = self(x)
+        return {"loss": tf.reduce_mean(tf.square(pred - y))}
 
-def build(style, front_name, step=None):
+
+def build(style, front_name, step=""):
     """(model, its observed layers by name) for one style and front layer."""
-    base = tf.keras.Model
-    if step is not None:
-        base = type("StepModel", (StepMixin, tf.keras.Model), {"STEP_TRAINING": step})
-    seq = tf.keras.Sequential
-    if step is not None:
-        seq = type("StepSequential", (StepMixin, seq), {"STEP_TRAINING": step})
+    base, seq = tf.keras.Model, tf.keras.Sequential
+    if step:
+        base = type("StepModel", (StepMixin, base), {"STEP": step})
+        seq = type("StepSequential", (StepMixin, seq), {"STEP": step})
     parts = trunk()
     chain = front(front_name) + list(parts.values())
     inputs = tf.keras.Input((6, 6, 1))
@@ -242,10 +254,7 @@ def run_once(model, call, x, y, state):
         state["step"](x)
     elif call == "export, serve":
         if "served" not in state:
-            folder = tempfile.mkdtemp()
-            with contextlib.redirect_stdout(io.StringIO()):  # tf_keras lists endpoints
-                model.export(folder)
-            state["served"] = tf.saved_model.load(folder)
+            state["served"], state["copies"] = _export(model)
         state["served"].serve(x)
     else:
         if call in ("predict", "predict_on_batch"):
@@ -253,15 +262,11 @@ def run_once(model, call, x, y, state):
         elif not getattr(model, "optimizer", None) or "compiled" not in state:
             model.compile(optimizer="sgd", loss="mse", **JIT)
             state["compiled"] = True
-        if call in (
-            "fit",
-            "train_step with training=True",
-            "train_step without training",
-        ):
+        if call == "fit" or call.startswith("train_step"):
             model.fit(x, y, batch_size=len(x), epochs=1, verbose=0)
         elif call == "train_on_batch":
             model.train_on_batch(x, y)
-        elif call == "evaluate":
+        elif call == "evaluate" or call.startswith("test_step"):
             model.evaluate(x, y, batch_size=len(x), verbose=0)
         elif call == "test_on_batch":
             model.test_on_batch(x, y)
@@ -274,33 +279,44 @@ def run_once(model, call, x, y, state):
 JIT = {"jit_compile": False}  # XLA changes no mode, only the time it takes
 
 
+def _export(model):
+    """Export and reload the model; find each variable's loaded copy by a value
+    written before saving (the flavours save the variables in different orders)."""
+    kept = [v.numpy() for v in model.variables]
+    for i, v in enumerate(model.variables):
+        v.assign(tf.cast(tf.fill(v.shape, i + 1), v.dtype))
+    folder = tempfile.mkdtemp()
+    with contextlib.redirect_stdout(io.StringIO()):  # tf_keras lists endpoints
+        model.export(folder)
+    served = tf.saved_model.load(folder)
+    found = {
+        int(np.ravel(c.numpy())[0]) - 1: c
+        for c in served.variables
+        if c.shape.num_elements()
+    }
+    copies = {}
+    for i, (v, value) in enumerate(zip(model.variables, kept)):
+        v.assign(value)
+        if i in found:
+            found[i].assign(value)
+            copies[id(v)] = found[i]
+    return served, copies
+
+
 def _variables(model, layer, state):
-    """The layer's moving mean and `seen` flag, as the run sees them: the loaded
+    """The layer's `seen` flag and moving mean, as the run sees them: the loaded
     copies for an export."""
     own = [layer.seen] + ([layer.moving_mean] if hasattr(layer, "moving_mean") else [])
     if "served" not in state:
         return own
-    loaded = state["served"].variables  # saved in the order of model.variables
-    index = {id(v): i for i, v in enumerate(model.variables)}
-    return [_checked(v, loaded[index[id(v)]]) for v in own]
-
-
-def _checked(variable, copy):
-    name = getattr(variable, "path", None) or variable.name
-    if _last(name) != _last(copy.name):
-        raise LookupError("this flavour saves the variables in another order")
-    return copy
-
-
-def _last(name):
-    return name.removesuffix(":0").rsplit("/", 1)[-1]
+    return [state["copies"][id(v)] for v in own]
 
 
 def cell(call, style, front_name):
     """What each observed layer did for one cell: {layer: label}."""
     tf.keras.utils.set_random_seed(0)
-    step = {"train_step with training=True": True, "train_step without training": False}
-    model, observed = build(style, front_name, step.get(call))
+    step = call if call.startswith(("train_step", "test_step")) else ""
+    model, observed = build(style, front_name, step)
     x = np.random.default_rng(0).normal(3.0, 1.0, (8, 6, 6, 1)).astype("float32")
     y = np.zeros((8, 2), "float32")
     state = {}
