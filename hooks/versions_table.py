@@ -9,9 +9,12 @@ never typed.
 2. Any page may hold a line `<!-- versions: <topic>/<name>.py -->` (the path as in a
    `--8<--` include): it becomes "Versions: holds on Keras 3.10–3.15, tf_keras 2.21;
    fails on ...", the Keras ranges computed from the same records (tools.matrix).
-3. `<!-- keras-range: <topic>/<a>.py <topic>/<b>.py -->` anywhere in a line (a table
-   header, a sentence, an included file such as the onboarding block) becomes the
-   Keras 3 releases on which every claim named holds ("Keras 3.10–3.15").
+3. `<!-- keras-range: <topic>/<a>.py <topic>/<b>.py atlas:<file> -->` anywhere in a line
+   (a table header, a sentence, an included file such as the onboarding block) becomes
+   the Keras 3 releases on which every claim named holds and, for `atlas:<file>`, every
+   statement of that file in the side table (tools/headlines.py) agrees with the
+   column's atlas ("Keras 3.10–3.15"). A release without an atlas record made by the
+   engine as it is counts as not yet recorded.
 4. `<!-- next-output: <topic>/<name>.py -->` becomes the output that snippet printed on
    the next release (the keras-nightly column's record keeps it).
 5. A record older than its snippet (the snippet, its recorded output or a module it
@@ -63,6 +66,8 @@ def _tools(root: str = PROJECT) -> Any:
     """The project's tools package (the hook runs inside mkdocs, not as a package)."""
     if PROJECT not in sys.path:
         sys.path.insert(0, PROJECT)
+    import tools.atlas
+    import tools.headlines
     import tools.includes
     import tools.matrix
     import tools.twins
@@ -306,26 +311,44 @@ def holds_line(state: State, snippet: str, page: Any) -> str:
     return f"**Versions:** {'; '.join(parts) or 'no record yet'}.{link}"
 
 
-def keras_range(state: State, snippets: list[str]) -> str:
-    """The Keras 3 releases on which every claim named holds with its recorded output;
-    a release on which one of them is not yet recorded is left out of the range."""
-    matrix = _tools(str(state.root)).matrix
+def keras_range(state: State, snippets: list[str], atlas_files: list[str] = ()) -> str:
+    """The Keras 3 releases on which every claim named holds with its recorded output
+    and every statement of the atlas files agrees with the atlas; a release on which
+    one of them is not yet recorded is left out of the range."""
+    tools = _tools(str(state.root))
     found = [results(state, s) for s in snippets]
     released = [
         c for c in state.columns if c.flavour == "keras3" and not c.next_release
     ]
+    for file in atlas_files:
+        if not tools.headlines.statements(file):
+            log.error(
+                f"`<!-- keras-range: atlas:{file} -->`: no statement of {file} "
+                "in the side table (tools/headlines.py)"
+            )
+        records = {c.name: tools.atlas.load(c.name, state.root) for c in released}
+        words = {True: "same", False: "fails", None: NOT_YET}
+        found.append(
+            {
+                c.name: words[tools.headlines.holding(file, c, records, state.root)]
+                for c in released
+            }
+        )
     recorded = [c for c in released if all(f[c.name] != NOT_YET for f in found)]
     holds = [c for c in recorded if all(f[c.name] == "same" for f in found)]
     if not recorded:
         return f"Keras 3 ({NOT_YET})"
-    return matrix.label(holds, released) if holds else "no Keras 3 release"
+    return tools.matrix.label(holds, released) if holds else "no Keras 3 release"
 
 
 def _ranges(state: State, line: str) -> str:
-    return RANGE.sub(
-        lambda m: keras_range(state, [f"snippets/{s}" for s in m["what"].split()]),
-        line,
-    )
+    def one(match: re.Match) -> str:
+        words = match["what"].split()
+        files = [w.removeprefix("atlas:") for w in words if w.startswith("atlas:")]
+        snippets = [f"snippets/{w}" for w in words if not w.startswith("atlas:")]
+        return keras_range(state, snippets, files)
+
+    return RANGE.sub(one, line)
 
 
 def next_output(state: State, snippet: str, indent: str) -> list[str]:

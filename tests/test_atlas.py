@@ -4,18 +4,18 @@ with every column's record; and the atlas can fail (a flipped `training=` in the
 engine changes it, a statement the atlas contradicts is caught)."""
 
 import dataclasses
-import itertools
 
 import pytest
 
-from tests.headlines import ALL, HEADLINES, Headline
 from tools import ROOT, atlas, mutants
 from tools.execute import run_many
+from tools.headlines import HEADLINES, OUTSIDE_THE_ATLAS, contradictions, holding
 from tools.matrix import COLUMNS, KERAS3
 
 PINNED = COLUMNS[0]
 RECORD = atlas.load(PINNED.name)
 RECORDS = {c.name: atlas.load(c.name) for c in COLUMNS}
+RELEASED = [c for c in COLUMNS if c.flavour == KERAS3 and not c.next_release]
 needs_record = pytest.mark.skipif(
     RECORD is None, reason=f"no {atlas.RECORDS}/{PINNED.name}.json: run `make matrix`"
 )
@@ -23,6 +23,7 @@ needs_record = pytest.mark.skipif(
 PROBES = [
     ("model(x, training=True)", "Sequential", "nothing"),
     ("train_step with training=True", "Functional", "nothing"),
+    ("test_step with training=False", "Functional", "nothing"),
     ("model(x)", "base(x, training=False)", "nothing"),
     ("model(x, training=True)", "subclass pinning a layer", "nothing"),
 ]
@@ -54,59 +55,44 @@ def test_the_pinned_column_measures_what_its_record_says():
         )
 
 
-def contradictions(headline: Headline, records: dict) -> list[str]:
-    """Where the atlas says otherwise than a headline statement."""
-    text = (ROOT / headline.page).read_text(encoding="utf-8")
-    if headline.says not in text:
-        return [
-            f"{headline.page}: no longer says {headline.says!r}; tie the reworded "
-            "statement again in tests/headlines.py"
-        ]
-    axes = atlas.axes()
-    pick = {
-        "call": headline.calls,
-        "style": headline.styles,
-        "front": headline.fronts,
-    }
-    chosen = {k: axes[k] if v == ALL else v for k, v in pick.items()}
-    excused = {style for words, style in headline.unless if words in text}
-    columns = [
-        c
-        for c in COLUMNS
-        if c.flavour == headline.flavour and not c.next_release and records.get(c.name)
-    ]
-    found, matched = [], 0
-    for column, (call, style, front) in itertools.product(
-        columns, itertools.product(*chosen.values())
-    ):
-        cell = records[column.name]["cells"].get(atlas.key(call, style, front))
-        if cell is None or "error" in cell or style in excused:
-            continue  # not measured on this column (raised), or excused by the page
-        wrong = {k: cell.get(k, cell.get("error")) for k, v in headline.expect.items()}
-        wrong = {k: v for k, v in wrong.items() if v != headline.expect[k]}
-        if wrong:
-            found.append(f"{column.short}: {atlas.key(call, style, front)}: {wrong}")
-        else:
-            matched += 1
-    if headline.some:
-        return [] if matched else found[:1] or ["no measured cell"]
-    return [
-        f"{headline.page}: {headline.says!r} claims {headline.expect}, but on {line}"
-        for line in found
-    ]
-
-
 @pytest.mark.parametrize(
     "headline",
     HEADLINES,
     ids=[f"{h.page}:{h.says[:40]}:{h.flavour}" for h in HEADLINES],
 )
 def test_each_headline_statement_agrees_with_the_atlas(headline):
+    """On every column it speaks for: where its file labels the statements with
+    `<!-- keras-range: atlas:<file> -->`, the releases that label shows (which must
+    include the pinned one: the site is about the Keras people install today); else
+    every released column of its flavour."""
     if not any(RECORDS.values()):
         pytest.skip("no atlas record yet: run `make matrix`")
-    problems = contradictions(headline, RECORDS)
+    text = (ROOT / headline.page).read_text(encoding="utf-8")
+    columns = None
+    if headline.flavour == "keras3" and f"atlas:{headline.page}" in text:
+        columns = [c for c in RELEASED if holding(headline.page, c, RECORDS)]
+        shown = ", ".join(c.short for c in columns) or "none"
+        assert PINNED in columns, (
+            f"{headline.page}: its statements disagree with the pinned column's atlas "
+            f"(its range shows: {shown}):\n"
+            + "\n".join(contradictions(headline, RECORDS, [PINNED]))
+        )
+    problems = contradictions(headline, RECORDS, columns)
     if problems:
         pytest.fail("\n".join(problems[:20]), pytrace=False)
+
+
+def test_a_range_leaves_out_a_release_where_the_atlas_disagrees():
+    """The label is computed: a column whose atlas contradicts a statement of the file
+    is not in it (an edited record of the pinned column, here)."""
+    page = "docs/index.md"
+    assert holding(page, PINNED, RECORDS)
+    edited = {PINNED.name: dict(RECORDS[PINNED.name], cells={})}
+    for cell, layers in RECORDS[PINNED.name]["cells"].items():
+        edited[PINNED.name]["cells"][cell] = dict(layers)
+    edited[PINNED.name]["cells"]["fit|Sequential|nothing"]["bn"] = "inference"
+    assert holding(page, PINNED, edited) is False
+    assert holding(page, PINNED, {PINNED.name: None}) is None, "not yet recorded"
 
 
 def test_a_statement_the_atlas_contradicts_is_caught():
@@ -142,3 +128,16 @@ def test_a_flipped_observation_changes_the_atlas():
         if not atlas.differences(baseline, found):
             survivors.append(f"{flip.where} {flip.old} -> {flip.new}")
     assert not survivors, f"flips the atlas did not notice: {survivors}"
+
+
+def test_every_what_to_write_tip_is_tied_to_the_atlas_or_says_why_not():
+    """Each page's "What to write" tip has rows in the side table, or an entry in
+    OUTSIDE_THE_ATLAS saying why the atlas does not measure what it speaks of."""
+    tips = {
+        f"docs/{p.name}"
+        for p in (ROOT / "docs").glob("*.md")
+        if '!!! tip "What to write' in p.read_text(encoding="utf-8")
+    }
+    tied = {h.page for h in HEADLINES}
+    assert tips - tied - set(OUTSIDE_THE_ATLAS) == set(), "tie these tips"
+    assert set(OUTSIDE_THE_ATLAS) <= tips - tied, "stale OUTSIDE_THE_ATLAS entries"

@@ -1,6 +1,7 @@
 """The guards fire: a deliberately broken site (tests/fixtures/broken) yields one clear
 message per defect."""
 
+import dataclasses
 import pathlib
 import shutil
 
@@ -182,4 +183,21 @@ def test_output_that_depends_on_numerics_is_caught(collected):
 
 def test_a_flip_inside_a_tf_function_takes_effect(collected):
     (flip,) = mutants.run([block(collected.blocks, "flip_in_tf_function.py")])
-    assert flip.caught and flip.how == "output changed", flip
+    assert flip.caught and flip.how.startswith("output changed"), flip
+
+
+def test_a_mutant_is_stopped_at_its_first_line_that_differs(collected):
+    """Mutants stop early (their verdict is already known); a run that only prints the
+    recorded lines so far goes on."""
+    drifted = block(collected.blocks, "drifted.py")
+    waits = "import time\nprint('the new truth', flush=True)\ntime.sleep(600)\n"
+    slow = dataclasses.replace(drifted, code=waits)
+    (outcome,) = execute.run_many([slow], timeout=300, stop_at_difference=True)
+    assert outcome.diverged and outcome.status is None
+    result, diff = execute.verdict(drifted.expected, outcome)
+    assert result == execute.DIFFERS and "+the new truth" in diff
+    assert execute.first_difference("a\nb\n", "a\n") is False
+    assert execute.first_difference("a\nb\n", "a\nb  \n\n") is False
+    assert execute.first_difference("a\nb\n", "a\nc") is False  # c is not complete
+    assert execute.first_difference("a\nb\n", "a\nc\n") is True
+    assert execute.first_difference("a\n", "a\nmore\n") is True

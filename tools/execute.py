@@ -80,6 +80,7 @@ class Outcome:
     stderr: str
     seconds: float
     timeout: float
+    diverged: bool = False  # stopped at its first line that differs (run_many's stop)
 
 
 def _child(block: Block, out_fd: int, err_fd: int) -> int:
@@ -159,11 +160,26 @@ def _remember(blocks: list[Block], results: list[Outcome | None]) -> None:
         pass
 
 
+def first_difference(expected: str, printed: str) -> bool:
+    """Whether the complete lines printed so far already differ from `expected` (as
+    `norm` compares them: trailing spaces and blank lines at the ends do not count)."""
+    want = norm(expected).splitlines()
+    lines = [line.rstrip() for line in printed.lstrip("\n").split("\n")[:-1]]
+    return any(
+        line != want[i] if i < len(want) else line != "" for i, line in enumerate(lines)
+    )
+
+
 def run_many(
-    blocks: list[Block], jobs: int | None = None, timeout: float | None = None
+    blocks: list[Block],
+    jobs: int | None = None,
+    timeout: float | None = None,
+    stop_at_difference: bool = False,
 ) -> list[Outcome]:
     """Run every block, up to `jobs` at a time, each in its own fork, the longest
-    first; outcomes in the order of `blocks`."""
+    first; outcomes in the order of `blocks`. With stop_at_difference (mutants), a
+    block with an expected output is stopped as soon as a line it printed differs:
+    its verdict is already DIFFERS, and the rest of the run would not change it."""
     jobs = jobs or default_jobs()
     timeout = TIMEOUT if timeout is None else timeout
     warm_up()
@@ -176,6 +192,7 @@ def run_many(
     expected = expected_seconds(blocks)
     pending = sorted(range(len(blocks)), key=lambda i: -expected[i])
     running: dict[int, tuple[int, object, object, float]] = {}
+    sizes: dict[int, int] = {}  # pid -> stdout size when last compared
     try:
         while pending or running:
             while pending and len(running) < jobs:
@@ -195,7 +212,16 @@ def run_many(
             for pid, (i, out, err, start) in list(running.items()):
                 done, raw = os.waitpid(pid, os.WNOHANG)
                 status = os.waitstatus_to_exitcode(raw) if done else None
-                if not done and time.monotonic() - start <= timeout:
+                diverged = False
+                if not done and stop_at_difference and blocks[i].expected is not None:
+                    size = os.fstat(out.fileno()).st_size
+                    if size != sizes.get(pid):
+                        sizes[pid] = size  # pread: the child shares the file offset
+                        printed = os.pread(out.fileno(), size, 0).decode(
+                            "utf-8", "replace"
+                        )
+                        diverged = first_difference(blocks[i].expected, printed)
+                if not done and not diverged and time.monotonic() - start <= timeout:
                     continue
                 if not done:
                     os.kill(pid, signal.SIGKILL)
@@ -209,6 +235,7 @@ def run_many(
                     err.read().decode("utf-8", "replace"),
                     time.monotonic() - start,
                     timeout,
+                    diverged,
                 )
                 out.close()
                 err.close()
@@ -247,6 +274,16 @@ def verdict(
     """The one judgement of a run against the output a page shows: (SAME, ""),
     (DIFFERS, unified diff) or (FAILS, why: the time limit, or stderr). A block shown
     without an output only has to finish and exit 0."""
+    if outcome.diverged:
+        printed = norm(outcome.stdout).splitlines()
+        diff = difflib.unified_diff(
+            norm(expected or "").splitlines()[: len(printed)],
+            printed,
+            fromfile=shown_as,
+            tofile=f"{run_as}, stopped at its first line that differs",
+            lineterm="",
+        )
+        return DIFFERS, "\n".join(diff)
     if outcome.status is None:
         return FAILS, f"did not finish within {outcome.timeout:.0f} s"
     if outcome.status != 0:
@@ -377,10 +414,17 @@ def child_main(given: str, answer: str) -> int:
 
         tf.config.threading.set_intra_op_parallelism_threads(int(threads))
     outcomes = run_many(blocks)
+    installed = _installed()
+    if threads:  # what the numerics guard asked for, as this interpreter ran
+        import tensorflow as tf
+
+        used = tf.config.threading.get_intra_op_parallelism_threads()
+        installed["intra-op threads"] = str(used)
+        installed["oneDNN"] = os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")
     with open(answer, "w", encoding="utf-8") as f:
         json.dump(
             {
-                "installed": _installed(),
+                "installed": installed,
                 "outcomes": [
                     dataclasses.asdict(o) | {"stderr": tail(o.stderr, 60)}
                     for o in outcomes

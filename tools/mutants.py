@@ -1,7 +1,8 @@
 """Mutation test of the proofs: flip each `training=True/False` literal (in calls and in
 `call` signatures) and each `set_learning_phase(0/1)` argument in a snippet's code, one
 at a time, and run the mutant through the runner. A flip is caught when the mutant fails
-or prints something other than the recorded output. A flip that cannot matter must say
+or prints something other than the recorded output (the runner stops a mutant at its
+first line that differs). A flip that cannot matter must say
 why on its own line with a `# flip-safe: <reason>` comment."""
 
 from __future__ import annotations
@@ -102,10 +103,12 @@ def run(blocks: list[Block], jobs: int | None = None) -> list[Flip]:
     """Run every flip of the given blocks (one block per snippet: see
     `Collection.snippets`); each Flip gets caught and how."""
     todo = [flip for block in blocks for flip in flips(block)]
-    mutated = run_many([f.mutant() for f in todo], jobs)
+    mutated = run_many([f.mutant() for f in todo], jobs, stop_at_difference=True)
     for flip, outcome in zip(todo, mutated, strict=True):
         result, detail = verdict(flip.block.expected, outcome)
-        if outcome.status is None:
+        if outcome.diverged:
+            flip.caught, flip.how = True, "output changed (stopped there)"
+        elif outcome.status is None:
             flip.caught, flip.how = True, "timed out"
         elif outcome.status != 0:
             last = (detail.strip().splitlines() or ["?"])[-1]

@@ -1,8 +1,12 @@
 """Guard: outputs must not depend on the CPU's numerics. Every snippet that computes
-with floating point in a training loop runs a second time with oneDNN's optimisations
-switched the other way (TF_ENABLE_ONEDNN_OPTS) and one intra-op thread, and must print
-exactly its record. A float printed on a rounding edge fails here, on one machine,
-instead of on a reader's."""
+with floating point in a training loop runs with oneDNN's optimisations switched the
+other way (TF_ENABLE_ONEDNN_OPTS) and one intra-op thread, and must print exactly its
+record, which `make outputs` wrote under the default numerics. A float printed on a
+rounding edge fails here, on one machine, instead of on a reader's.
+
+`make test` runs these blocks only this way (tests/test_docs.py: one run per block,
+not two); `make numerics` runs them so on their own; the pinned column of
+`make matrix` runs every block under the default numerics in a fresh interpreter."""
 
 from __future__ import annotations
 
@@ -16,8 +20,13 @@ from tools.pages import Block, collect
 TRAINS = re.compile(r"\.fit\(|apply_gradients|GradientTape|train_on_batch|\.minimize\(")
 
 
+def default_onednn() -> str:
+    """TF_ENABLE_ONEDNN_OPTS as this process runs (TensorFlow's default: on)."""
+    return os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1")
+
+
 def other_numerics_env() -> dict[str, str]:
-    flipped = "1" if os.environ.get("TF_ENABLE_ONEDNN_OPTS", "1") == "0" else "0"
+    flipped = "1" if default_onednn() == "0" else "0"
     return dict(
         os.environ,
         TF_ENABLE_ONEDNN_OPTS=flipped,
@@ -32,9 +41,22 @@ def trainers(blocks: list[Block]) -> list[Block]:
     return [b for b in blocks if b.expected is not None and TRAINS.search(b.code)]
 
 
+def outcomes(blocks: list[Block]):
+    """Run blocks under the other numerics, in a fresh interpreter: (what that
+    interpreter reports as installed, with its intra-op threads; the outcomes)."""
+    return run_elsewhere(blocks, env=other_numerics_env())
+
+
+HINT = (
+    "\n(run under the other numerics: oneDNN optimisations switched the other way "
+    "and one intra-op thread. If `python {snippet}` prints the record on your machine, "
+    "the output depends on the CPU's numerics: print a fact or a coarse bin instead.)"
+)
+
+
 def run(root=ROOT) -> dict[str, str | None]:
     """Run the trainers of the project at root under the other numerics, in a fresh
     interpreter; {block id: problem or None}."""
     blocks = trainers(collect(root).snippets())
-    _, outcomes = run_elsewhere(blocks, env=other_numerics_env())
-    return {b.id: judge(b, o) for b, o in zip(blocks, outcomes, strict=True)}
+    _, done = outcomes(blocks)
+    return {b.id: judge(b, o) for b, o in zip(blocks, done, strict=True)}
