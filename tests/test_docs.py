@@ -15,25 +15,17 @@ UNDER_OTHER_NUMERICS = {}  # what the interpreter that ran the trainers reported
 
 
 @pytest.fixture(scope="session")
-def outcomes(request):
-    """Run the selected blocks once, in parallel forks (DOCS_JOBS at a time); {block id:
-    Outcome}. The blocks that train with floating point run under the other numerics
-    (tools/numerics.py): each block runs once, and the numerics guard is that run."""
-    chosen = [
-        item.callspec.params["block"]
-        for item in request.session.items
-        if getattr(item, "originalname", "") == "test_block"
-    ]
-    trainers = [b for b in chosen if b.id in TRAINERS]
-    others = [b for b in chosen if b.id not in TRAINERS]
+def outcomes(block_runs):
+    """{block id: Outcome} of the selected blocks, each run once, in forks of two
+    interpreters that tests/conftest.py started when the session began. The blocks
+    that train with floating point ran under the other numerics (tools/numerics.py):
+    that run is the numerics guard."""
     found = {}
-    if trainers:
-        installed, done = numerics.outcomes(trainers)
-        UNDER_OTHER_NUMERICS.update(installed)
-        found.update({b.id: o for b, o in zip(trainers, done, strict=True)})
-    found.update(
-        {b.id: o for b, o in zip(others, execute.run_many(others), strict=True)}
-    )
+    for name, (blocks, run) in block_runs.items():
+        installed, done = run.result()
+        if name == "other numerics":
+            UNDER_OTHER_NUMERICS.update(installed)
+        found.update({b.id: o for b, o in zip(blocks, done, strict=True)})
     return found
 
 
@@ -62,13 +54,17 @@ def test_outputs_do_not_depend_on_the_cpus_numerics(outcomes):
     thread: another CPU, in effect) and printed their records, made under the default
     numerics (each one's test_block says so or fails)."""
     assert len(TRAINERS) >= 40, "the guard finds the snippets that train"
+    if not UNDER_OTHER_NUMERICS:
+        pytest.skip("this run (-k) selected no block that trains")
     assert UNDER_OTHER_NUMERICS.get("intra-op threads") == "1", UNDER_OTHER_NUMERICS
     assert UNDER_OTHER_NUMERICS.get("oneDNN") != numerics.default_onednn()
 
 
 def test_every_training_flip_breaks_its_proof():
     """make mutants: each training=True/False literal flipped must fail the snippet or
-    change its output."""
-    text, ok = mutants.report(mutants.run(COLLECTION.snippets()))
+    change its output. The flips of a snippet that changed since `make mutants` (or
+    `make check`) recorded them in versions/mutants.json run here; the others are
+    recalled from it."""
+    text, ok = mutants.report(mutants.run_or_recall(COLLECTION.snippets()))
     if not ok:
         pytest.fail(text, pytrace=False)

@@ -201,3 +201,38 @@ def test_a_mutant_is_stopped_at_its_first_line_that_differs(collected):
     assert execute.first_difference("a\nb\n", "a\nc") is False  # c is not complete
     assert execute.first_difference("a\nb\n", "a\nc\n") is True
     assert execute.first_difference("a\n", "a\nmore\n") is True
+
+
+def test_a_flip_safe_flip_is_named_with_its_reason_and_not_run(collected):
+    typed = block(collected.blocks, "typed_label.py")
+    lines = typed.code.splitlines()
+    lines[7] += "  # flip-safe: the label is typed"
+    safe = dataclasses.replace(typed, code="\n".join(lines) + "\n")
+    (flip,) = mutants.run([safe])
+    assert flip.caught is False
+    assert flip.how == "flip-safe: the label is typed (not run)"
+
+
+def test_flips_are_recalled_only_while_their_snippet_is_as_recorded(
+    tmp_path, monkeypatch
+):
+    root = tmp_path / "site"
+    shutil.copytree(BROKEN, root)
+    derived = block(collect(root).blocks, "derived_label.py")
+    first = mutants.run_or_recall([derived], root)
+    assert [f.recalled for f in first] == [False] and first[0].caught
+    mutants.save(first, root)
+
+    def no_run(*_, **__):
+        raise AssertionError("a recorded flip ran again")
+
+    monkeypatch.setattr(mutants, "run_many", no_run)
+    again = mutants.run_or_recall([derived], root)
+    assert [(f.recalled, f.caught) for f in again] == [(True, True)]
+    assert "1 recalled from versions/mutants.json" in mutants.report(again)[0]
+
+    monkeypatch.undo()
+    (root / derived.snippet).write_text(derived.code + "# changed\n")
+    changed = block(collect(root).blocks, "derived_label.py")
+    (ran,) = mutants.run_or_recall([changed], root)
+    assert not ran.recalled and ran.caught, "a changed snippet's flips run again"

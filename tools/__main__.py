@@ -88,8 +88,11 @@ def main(argv: list[str]) -> int:
         blocks = [
             b for b in collect(ROOT).snippets() if not wanted or b.snippet in wanted
         ]
-        text, ok = mutants.report(mutants.run(blocks))
+        done = mutants.run(blocks)
+        mutants.save(done, ROOT, everything=not wanted)
+        text, ok = mutants.report(done)
         print(text)
+        print(f"recorded in {mutants.RECORD}: commit it with the snippets")
         return 0 if ok else 1
     if args.command == "numerics":
         from tools import numerics

@@ -39,7 +39,11 @@ def check(only: list[str], root: pathlib.Path = ROOT) -> int:
         print(problem or f"ok      {block.snippet} ({outcome.seconds:.1f} s)")
     ran = time.monotonic()
 
-    text, ok = mutants.report(mutants.run(blocks))
+    done = mutants.run(blocks)
+    mutants.save(
+        done, root
+    )  # make test recalls them while the snippets stay as they are
+    text, ok = mutants.report(done)
     failed += not ok
     print(text)
     mutated = time.monotonic()

@@ -341,20 +341,26 @@ class ElsewhereError(RuntimeError):
     """The other interpreter stopped before it answered (its stderr says why)."""
 
 
-def run_elsewhere(
-    blocks: list[Block],
-    python: str | os.PathLike = sys.executable,
-    env: dict[str, str] | None = None,
-) -> tuple[dict[str, str], list[Outcome]]:
-    """Run blocks with `python -m tools run-blocks` (another venv, other numerics, a
-    fresh interpreter to time): what that interpreter has installed, and the outcomes
-    in the order of blocks. The one protocol: blocks and answer as JSON files."""
-    import subprocess
+class Elsewhere:
+    """Blocks running with `python -m tools run-blocks` (another venv, other numerics,
+    a fresh interpreter to time), started now, in the background; `result()` waits for
+    what that interpreter has installed and the outcomes, in the order of blocks. The
+    one protocol: blocks and answer as JSON files."""
 
-    env = dict(os.environ if env is None else env)
-    env.pop("TF_USE_LEGACY_KERAS", None)
-    with tempfile.TemporaryDirectory() as tmp:
-        given, answer = os.path.join(tmp, "blocks.json"), os.path.join(tmp, "answer")
+    def __init__(
+        self,
+        blocks: list[Block],
+        python: str | os.PathLike = sys.executable,
+        env: dict[str, str] | None = None,
+    ):
+        import subprocess
+
+        env = dict(os.environ if env is None else env)
+        env.pop("TF_USE_LEGACY_KERAS", None)
+        self._tmp = tempfile.TemporaryDirectory()
+        tmp = self._tmp.name
+        given = os.path.join(tmp, "blocks.json")
+        self._answer = os.path.join(tmp, "answer")
         with open(given, "w", encoding="utf-8") as f:
             json.dump(
                 [
@@ -363,16 +369,42 @@ def run_elsewhere(
                 ],
                 f,
             )
-        cmd = [str(python), "-m", "tools", "run-blocks", given, answer]
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
-        if proc.returncode or not os.path.isfile(answer):
-            raise ElsewhereError(
-                f"`{' '.join(cmd[:4])}` stopped (status {proc.returncode}):\n"
-                f"{tail(proc.stderr, 15)}"
-            )
-        with open(answer, encoding="utf-8") as f:
-            data = json.load(f)
-    return data["installed"], [Outcome(**o) for o in data["outcomes"]]
+        self._cmd = [str(python), "-m", "tools", "run-blocks", given, self._answer]
+        self._err = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self._proc = subprocess.Popen(
+            self._cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self._err
+        )
+
+    def stop(self) -> None:
+        """Kill the interpreter if it still runs (its forks end with it)."""
+        if self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+
+    def result(self) -> tuple[dict[str, str], list[Outcome]]:
+        try:
+            code = self._proc.wait()
+            if code or not os.path.isfile(self._answer):
+                self._err.seek(0)
+                raise ElsewhereError(
+                    f"`{' '.join(self._cmd[:4])}` stopped (status {code}):\n"
+                    f"{tail(self._err.read(), 15)}"
+                )
+            with open(self._answer, encoding="utf-8") as f:
+                data = json.load(f)
+        finally:
+            self._err.close()
+            self._tmp.cleanup()
+        return data["installed"], [Outcome(**o) for o in data["outcomes"]]
+
+
+def run_elsewhere(
+    blocks: list[Block],
+    python: str | os.PathLike = sys.executable,
+    env: dict[str, str] | None = None,
+) -> tuple[dict[str, str], list[Outcome]]:
+    """Run blocks in another interpreter and wait (see Elsewhere)."""
+    return Elsewhere(blocks, python, env).result()
 
 
 def _installed() -> dict[str, str]:

@@ -3,15 +3,22 @@
 at a time, and run the mutant through the runner. A flip is caught when the mutant fails
 or prints something other than the recorded output (the runner stops a mutant at its
 first line that differs). A flip that cannot matter must say
-why on its own line with a `# flip-safe: <reason>` comment."""
+why on its own line with a `# flip-safe: <reason>` comment; such a flip is not run (it
+counts as not caught: at most 10 % of the flips may be flip-safe)."""
 
 from __future__ import annotations
 
 import ast
 import dataclasses
+import hashlib
+import json
+import pathlib
 
+from tools import ROOT
 from tools.execute import SAME, run_many, verdict
 from tools.pages import Block
+
+RECORD = "versions/mutants.json"  # what `make mutants` found, per snippet content
 
 SAFE = "# flip-safe:"
 PHASE_CALLS = {"set_learning_phase", "learning_phase_scope"}
@@ -26,6 +33,12 @@ class Flip:
     new: str
     caught: bool | None = None
     how: str = ""
+    recalled: bool = False  # taken from RECORD: the snippet is as it was when run
+
+    @property
+    def name(self) -> str:
+        """The flip within its snippet, as RECORD keys it."""
+        return f"{self.line}:{self.col + 1} {self.old}->{self.new}"
 
     @property
     def where(self) -> str:
@@ -102,8 +115,16 @@ def flips(block: Block) -> list[Flip]:
 def run(blocks: list[Block], jobs: int | None = None) -> list[Flip]:
     """Run every flip of the given blocks (one block per snippet: see
     `Collection.snippets`); each Flip gets caught and how."""
-    todo = [flip for block in blocks for flip in flips(block)]
-    mutated = run_many([f.mutant() for f in todo], jobs, stop_at_difference=True)
+    found = [flip for block in blocks for flip in flips(block)]
+    for flip in found:  # its line says why it cannot matter: nothing to prove by a run
+        if flip.safe_reason:
+            flip.caught, flip.how = False, f"flip-safe: {flip.safe_reason} (not run)"
+    todo = [flip for flip in found if not flip.safe_reason]
+    mutated = (
+        run_many([f.mutant() for f in todo], jobs, stop_at_difference=True)
+        if todo
+        else []
+    )
     for flip, outcome in zip(todo, mutated, strict=True):
         result, detail = verdict(flip.block.expected, outcome)
         if outcome.diverged:
@@ -116,13 +137,80 @@ def run(blocks: list[Block], jobs: int | None = None) -> list[Flip]:
         elif result != SAME:
             flip.caught, flip.how = True, "output changed"
         else:
-            flip.caught = False
-            flip.how = (
-                f"flip-safe: {flip.safe_reason}"
-                if flip.safe_reason
-                else "SURVIVED: same output, exit 0"
-            )
-    return todo
+            flip.caught, flip.how = False, "SURVIVED: same output, exit 0"
+    return found
+
+
+def pins_hash(root: pathlib.Path = ROOT) -> str:
+    """The pinned versions a record was made with (requirements.lock)."""
+    lock = root / "requirements.lock"
+    data = lock.read_bytes() if lock.is_file() else b"<none>"
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def load(root: pathlib.Path = ROOT) -> dict:
+    path = root / RECORD
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return record if record.get("pins") == pins_hash(root) else {}
+
+
+def save(done: list[Flip], root: pathlib.Path = ROOT, everything=False) -> None:
+    """Write (merge) what these flips found into RECORD, per snippet: its content hash
+    and, per flip, whether it was caught (the how is not kept: it may depend on when
+    the runner saw the first differing line). everything: these are all the flips
+    (a full `make mutants`), so entries of snippets no longer shown go."""
+    from tools.matrix import source_hash
+
+    record = (not everything and load(root)) or {
+        "pins": pins_hash(root),
+        "snippets": {},
+    }
+    for flip in done:
+        snippet = flip.block.snippet
+        entry = record["snippets"].setdefault(snippet, {})
+        entry["hash"] = source_hash(snippet, root)
+        entry.setdefault("flips", {})
+    for flip in done:
+        entry = record["snippets"][flip.block.snippet]
+        entry["flips"][flip.name] = bool(flip.caught)
+    record["snippets"] = dict(sorted(record["snippets"].items()))
+    path = root / RECORD
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, sort_keys=True) + "\n", "utf-8")
+
+
+def run_or_recall(blocks: list[Block], root: pathlib.Path = ROOT) -> list[Flip]:
+    """Every flip of the blocks: recalled from RECORD for a snippet whose text, recorded
+    output, imported modules and pins are as they were when its flips ran and were all
+    recorded; run now for every other snippet (incremental, as a mutation tool's cache,
+    but committed: `make mutants` rewrites it, the matrix workflow checks it)."""
+    from tools.matrix import source_hash
+
+    record = load(root).get("snippets", {})
+    fresh, stale = [], []
+    for block in blocks:
+        entry = record.get(block.snippet) or {}
+        found = flips(block)
+        names = {f.name for f in found}
+        if (
+            entry.get("hash") == source_hash(block.snippet, root)
+            and set(entry.get("flips", {})) == names
+        ):
+            for flip in found:
+                flip.recalled = True
+                flip.caught = entry["flips"][flip.name]
+                flip.how = "recorded" if flip.caught else "recorded as not caught"
+                if flip.safe_reason:
+                    flip.how = f"flip-safe: {flip.safe_reason} (not run)"
+                elif not flip.caught:
+                    flip.how = "SURVIVED (recorded): same output, exit 0"
+            fresh += found
+        else:
+            stale.append(block)
+    return fresh + run(stale)
 
 
 def report(done: list[Flip]) -> tuple[str, bool]:
@@ -136,6 +224,12 @@ def report(done: list[Flip]) -> tuple[str, bool]:
     unexplained = [f for f in done if not f.caught and not f.safe_reason]
     share = caught / len(done) if done else 1.0
     ok = share >= 0.9 and not unexplained
+    recalled = sum(f.recalled for f in done)
+    if recalled:
+        lines.append(
+            f"{len(done) - recalled} flips run now, {recalled} recalled from {RECORD} "
+            "(their snippets are as they were when `make mutants` ran them)"
+        )
     lines.append(
         f"{len(done)} flips: {caught} caught ({share:.0%}), "
         f"{len(done) - caught} survived, "

@@ -14,7 +14,7 @@ import os
 import re
 
 from tools import ROOT
-from tools.execute import judge, run_elsewhere
+from tools.execute import Elsewhere, judge
 from tools.pages import Block, collect
 
 TRAINS = re.compile(r"\.fit\(|apply_gradients|GradientTape|train_on_batch|\.minimize\(")
@@ -41,10 +41,11 @@ def trainers(blocks: list[Block]) -> list[Block]:
     return [b for b in blocks if b.expected is not None and TRAINS.search(b.code)]
 
 
-def outcomes(blocks: list[Block]):
-    """Run blocks under the other numerics, in a fresh interpreter: (what that
-    interpreter reports as installed, with its intra-op threads; the outcomes)."""
-    return run_elsewhere(blocks, env=other_numerics_env())
+def start(blocks: list[Block]) -> Elsewhere:
+    """Start running blocks under the other numerics, in a fresh interpreter, in the
+    background; `.result()`: (what it reports as installed, with its intra-op threads
+    and oneDNN setting; the outcomes)."""
+    return Elsewhere(blocks, env=other_numerics_env())
 
 
 HINT = (
@@ -58,5 +59,5 @@ def run(root=ROOT) -> dict[str, str | None]:
     """Run the trainers of the project at root under the other numerics, in a fresh
     interpreter; {block id: problem or None}."""
     blocks = trainers(collect(root).snippets())
-    _, done = outcomes(blocks)
+    _, done = start(blocks).result()
     return {b.id: judge(b, o) for b, o in zip(blocks, done, strict=True)}

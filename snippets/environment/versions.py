@@ -4,6 +4,7 @@ installed beside it, unused."""
 import importlib.metadata
 import os
 
+import keras
 import tensorflow as tf
 
 assert "TF_USE_LEGACY_KERAS" not in os.environ, (
@@ -12,8 +13,8 @@ assert "TF_USE_LEGACY_KERAS" not in os.environ, (
 assert tf.keras.__version__.startswith("3."), (
     f"tf.keras is Keras {tf.keras.__version__}, not Keras 3"
 )
-# tf.keras is the `keras` package
-assert tf.keras.__version__ == importlib.metadata.version("keras")
+# tf.keras is the `keras` package (whichever distribution installed it)
+assert tf.keras.__version__ == keras.__version__
 
 print("TensorFlow", tf.__version__)
 print("Keras", tf.keras.__version__)
