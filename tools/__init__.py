@@ -11,8 +11,11 @@
 * `tools.records`  writes what is generated: the `.out` records and the Keras 2 twins
   (the only writer of snippets/);
 * `tools.site`     builds, serves and opens the site (shared by tests and bench);
-* `tools.mutants`, `tools.numerics` guards built on `execute`; `tools.matrix` the
-  version columns and their records; `tools.check` the contributor loop.
+* `tools.mutants`, `tools.numerics` guards built on `execute` (mutants keeps what it
+  found in versions/mutants.json, recalled while a snippet is unchanged);
+  `tools.matrix` the version columns and their records; `tools.atlas` the atlas's
+  cells; `tools.headlines` the side table of headline statements; `tools.check` the
+  contributor loop.
 
 `python -m tools --help` lists the commands behind the Makefile targets."""
 

@@ -117,7 +117,12 @@ def results(outcomes) -> tuple[dict[str, dict], list[str]]:
             if line.startswith("{"):
                 data = json.loads(line)
                 cells[data.pop("cell")] = data.get("result") or {"error": data["error"]}
-        if outcome.status != 0:
+        if outcome.status is None:
+            failed.append(
+                f"a block of {PER_BLOCK} cells did not finish within "
+                f"{outcome.timeout:.0f} s (a busy machine? SNIPPET_TIMEOUT)"
+            )
+        elif outcome.status != 0:
             last = outcome.stderr.strip().splitlines() or [f"status {outcome.status}"]
             failed.append(last[-1][:300])
     return cells, failed

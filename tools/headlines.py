@@ -181,7 +181,7 @@ HEADLINES = [
     ),
     Headline(
         "docs/precedence.md",
-        "One exception on Keras 3.15: a `training=False` written while *building*",
+        "a `training=False` written while *building* a Functional model is",
         "keras3",
         TRAIN_CALLS,
         {"bn": "trains", "dropout": "active"},
@@ -258,12 +258,14 @@ HEADLINES = [
         "Whatever the style, call the model with `training=True` to train",
         EVAL_CALLS,
         IDLE | {"augment": "idle"},
+        keras3=(("take `training=None` and pass `training=training` on", NO_TRAINING),),
     ),
     *both(
         "docs/pitfalls.md",
         "`model(x, training=False)` to evaluate inside a step",
         EVAL_CALLS,
         IDLE | {"augment": "idle"},
+        keras3=(("(styles.md#subclass-rule) in every `call` you write", NO_TRAINING),),
     ),
 ]
 
