@@ -10,7 +10,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve test check lint outputs twins mutants numerics build bench lock matrix matrix-lock matrix-stale python-version
+.PHONY: help serve test check lint outputs costs twins mutants numerics build bench lock matrix matrix-lock matrix-stale python-version
 
 help:
 	@echo "make serve     build and serve the site on http://$(HOST):$(PORT) with live reload"
@@ -19,6 +19,8 @@ help:
 	@echo "               the contributor loop: that snippet and its twin, their mutants, the strict build"
 	@echo "make outputs   re-run every snippet and rewrite its recorded output (snippets/**/*.out);"
 	@echo "               ONLY=\"snippets/a/b.py ...\" records just those (and their Keras 2 twins)"
+	@echo "make costs     run every test as make test does and record each block's seconds in"
+	@echo "               tests/block-costs.json (its time limit is 4 x that, at least 60 s)"
 	@echo "make twins     rewrite the generated Keras 2 twins (snippets/<topic>/keras2/) from their sources"
 	@echo "make mutants   flip each training=True/False literal in each snippet, one at a time (ONLY= as above)"
 	@echo "make numerics  re-run the training snippets with oneDNN flipped and one thread; outputs must not change"
@@ -67,6 +69,9 @@ lint: $(READY)
 
 outputs: $(READY)
 	$(PY) -m tools outputs $(ONLY)
+
+costs: $(READY) $(if $(wildcard package-lock.json),$(NODE_READY))
+	$(PY) -m pytest --record-costs --durations=12
 
 twins: $(READY)
 	$(PY) -m tools twins

@@ -37,13 +37,15 @@ def test_the_subset_covers_every_pair_of_axis_values():
 
 
 @needs_record
-def test_the_pinned_column_measures_what_its_record_says():
-    """make test re-measures the covering subset here; make matrix the full grid."""
+def test_the_pinned_column_measures_what_its_record_says(outcomes):
+    """make test re-measures the covering subset (its blocks run with the page
+    blocks, tests/conftest.py); make matrix the full grid."""
     assert RECORD["hash"] == atlas.grid_hash(), (
         f"{atlas.GRID} changed after the atlas was recorded: run `make matrix "
         f"COLUMNS={PINNED.name}` and commit {atlas.RECORDS}/"
     )
-    found, failed = atlas.results(run_many(atlas.blocks(atlas.pairwise(), KERAS3)))
+    subset = atlas.blocks(atlas.pairwise(), KERAS3)
+    found, failed = atlas.results([outcomes[b.id] for b in subset])
     assert not failed, failed
     problems = atlas.differences(RECORD["cells"], found)
     if problems:
@@ -109,6 +111,7 @@ def test_a_statement_the_atlas_contradicts_is_caught():
     assert contradictions(fit, records) == [], "the page's exception excuses it"
 
 
+@pytest.mark.after_blocks  # runs blocks here: after the session's runs, not beside them
 def test_a_flipped_observation_changes_the_atlas():
     """Mutation test of the engine: each `training=` literal in grid.py, flipped,
     changes what at least one probe cell reports (against the engine as it is)."""

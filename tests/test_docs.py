@@ -11,22 +11,6 @@ BLOCKS, PROBLEMS = COLLECTION.blocks, COLLECTION.problems
 
 
 TRAINERS = {b.id for b in numerics.trainers(BLOCKS)}
-UNDER_OTHER_NUMERICS = {}  # what the interpreter that ran the trainers reported
-
-
-@pytest.fixture(scope="session")
-def outcomes(block_runs):
-    """{block id: Outcome} of the selected blocks, each run once, in forks of two
-    interpreters that tests/conftest.py started when the session began. The blocks
-    that train with floating point ran under the other numerics (tools/numerics.py):
-    that run is the numerics guard."""
-    found = {}
-    for name, (blocks, run) in block_runs.items():
-        installed, done = run.result()
-        if name == "other numerics":
-            UNDER_OTHER_NUMERICS.update(installed)
-        found.update({b.id: o for b, o in zip(blocks, done, strict=True)})
-    return found
 
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
@@ -49,15 +33,16 @@ def test_site_builds_strictly(built_site):
     assert (built_site / "index.html").is_file()
 
 
-def test_outputs_do_not_depend_on_the_cpus_numerics(outcomes):
+def test_outputs_do_not_depend_on_the_cpus_numerics(installed_under):
     """The training snippets ran under the other numerics (oneDNN flipped, one intra-op
     thread: another CPU, in effect) and printed their records, made under the default
     numerics (each one's test_block says so or fails)."""
     assert len(TRAINERS) >= 40, "the guard finds the snippets that train"
-    if not UNDER_OTHER_NUMERICS:
+    under = installed_under.get(numerics.OTHER)
+    if not under:
         pytest.skip("this run (-k) selected no block that trains")
-    assert UNDER_OTHER_NUMERICS.get("intra-op threads") == "1", UNDER_OTHER_NUMERICS
-    assert UNDER_OTHER_NUMERICS.get("oneDNN") != numerics.default_onednn()
+    assert under.get("intra-op threads") == "1", under
+    assert under.get("oneDNN") != numerics.default_onednn()
 
 
 def test_every_training_flip_breaks_its_proof():

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from tools import execute, mutants, numerics, records, site
+from tools import costs, execute, mutants, numerics, records, site
 from tools.pages import collect
 from tools.twins import twin_source
 
@@ -90,7 +90,48 @@ def test_raising_snippet_shows_its_own_path_and_line(collected):
 
 def test_hanging_snippet_is_stopped_and_named(collected):
     message = execute.check(block(collected.blocks, "hangs.py"), timeout=2)
-    assert "hangs.py" in message and "did not finish within 2 s" in message
+    assert "hangs.py" in message and "did not finish within its limit of 2 s" in message
+    assert "a limit its caller set" in message
+
+
+def test_a_block_over_its_limit_fails_and_one_within_it_passes(collected, monkeypatch):
+    """The limit comes from the recorded cost (the fixture's tests/block-costs.json:
+    hangs.py 0.5 s, good.py 0.3 s): 4 x the cost, at least the floor (1 s here)."""
+    monkeypatch.setattr(costs, "FLOOR", 1.0)
+    hangs = block(collected.blocks, "hangs.py")
+    good = block(collected.blocks, "good.py")
+    over, within = execute.run_many([hangs, good])
+    assert (over.timeout, over.cost) == (2.0, 0.5)
+    assert within.timeout == pytest.approx(1.2)
+    message = execute.judge(hangs, over)
+    assert f"{PAGE}::line " in message and "(snippets/demo/hangs.py)" in message
+    assert "did not finish within its limit of 2 s" in message
+    assert "its recorded cost is 0.5 s; the limit is 4 x the cost, at least 1 s" in (
+        message
+    )
+    assert "make costs" in message and costs.COSTS in message
+    assert execute.judge(good, within) is None
+
+
+def test_a_block_without_a_recorded_cost_may_take_the_most_a_block_may(tmp_path):
+    assert costs.limit(None) == costs.MULTIPLE * costs.MAX_COST
+    assert costs.limit(1.0) == costs.FLOOR and costs.limit(30.0) == 120.0
+    assert "no recorded cost" in costs.overrun(costs.limit(None), None)
+    assert costs.load(tmp_path) == {}
+
+
+def test_no_block_costs_more_than_the_most_allowed():
+    """The recorded costs (make costs) name blocks the site shows, none over
+    MAX_COST seconds as `make test` runs it."""
+    recorded = costs.load()
+    shown = {b.snippet for b in collect().blocks}
+    assert recorded, f"no {costs.COSTS}: run `make costs`"
+    assert set(recorded) <= shown, f"costs of snippets no page shows: {costs.REFRESH}"
+    heavy = {k: v for k, v in recorded.items() if v > costs.MAX_COST}
+    assert not heavy, (
+        f"over {costs.MAX_COST:g} s as `make test` runs them: {heavy}; make them "
+        "cheaper (smaller shapes, fewer steps, or one proof split into several blocks)"
+    )
 
 
 def test_drifted_output_shows_a_diff_and_the_refresh_command(collected):
@@ -114,6 +155,22 @@ def test_parallel_runs_keep_each_blocks_own_output(collected):
     assert [o.status for o in outcomes] == [0, 0, 1, 0] * 3
 
 
+def test_processes_naming_one_slots_folder_share_one_slot_per_core(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv(execute.SHARED_SLOTS, str(tmp_path))
+    monkeypatch.setattr(execute.os, "cpu_count", lambda: 2)
+    first, second = execute.Slots(), execute.Slots()  # as two interpreters hold them
+    held = [first.take(), first.take()]
+    assert None not in held and first.take() is None
+    assert second.take() is None, "the other one's blocks hold every core"
+    first.give_back(held[0])
+    assert second.take() is not None and first.take() is None
+    first.close(), second.close()
+    monkeypatch.delenv(execute.SHARED_SLOTS)
+    assert execute.Slots().take() == -1, "no folder named: no limit"
+
+
 def test_strict_build_failure_is_reported(tmp_path):
     ok, log = site.build(tmp_path / "site", root=BROKEN)
     assert not ok
@@ -121,7 +178,7 @@ def test_strict_build_failure_is_reported(tmp_path):
 
 
 def test_make_outputs_rewrites_records_from_real_runs(tmp_path, monkeypatch):
-    monkeypatch.setattr(execute, "TIMEOUT", 3)
+    monkeypatch.setattr(costs, "FLOOR", 3)  # hangs.py: 3 s, not a minute
     copy = tmp_path / "site"
     shutil.copytree(BROKEN, copy)
     (copy / "snippets/demo/good.out").unlink()  # a record not written yet is created

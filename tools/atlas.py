@@ -18,7 +18,7 @@ import itertools
 import json
 import pathlib
 
-from tools import ROOT
+from tools import ROOT, costs
 from tools.pages import Block
 from tools.twins import KERAS2, LEGACY_LINES
 
@@ -119,8 +119,8 @@ def results(outcomes) -> tuple[dict[str, dict], list[str]]:
                 cells[data.pop("cell")] = data.get("result") or {"error": data["error"]}
         if outcome.status is None:
             failed.append(
-                f"a block of {PER_BLOCK} cells did not finish within "
-                f"{outcome.timeout:.0f} s (a busy machine? SNIPPET_TIMEOUT)"
+                f"a block of {PER_BLOCK} cells "
+                + costs.overrun(outcome.timeout, outcome.cost)
             )
         elif outcome.status != 0:
             last = outcome.stderr.strip().splitlines() or [f"status {outcome.status}"]

@@ -1,5 +1,5 @@
 """Run blocks as `python snippets/<path>.py` would, in forks of one warm interpreter,
-and judge them. Writes nothing in the project but a timing memo (see below).
+and judge them.
 
 TensorFlow (and tf_keras) are imported once in this process, without touching
 `tf.keras`, whose flavour (Keras 3, or Keras 2 with TF_USE_LEGACY_KERAS=1) is resolved
@@ -10,16 +10,16 @@ argv, sys.path[0] and the working directory exactly as a fresh process would, an
 stdout and stderr go to files of its own, so outputs do not depend on the parallelism.
 
 The parent's objects are frozen out of the children's garbage collections, and the
-longest blocks start first, so no core idles at the end while one long block runs
-alone. How long a snippet took is remembered in .cache/runner-seconds.json (git-ignored,
-the only file this module writes; without it, the size of the code and of the modules
-beside it that it imports stands in).
+costliest blocks start first (their recorded costs, tools/costs.py, which also sets
+each block's time limit), so no core idles at the end while one long block runs alone.
+Writes no file.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import difflib
+import fcntl
 import gc
 import io
 import json
@@ -32,18 +32,83 @@ import time
 import traceback
 import warnings
 
-from tools import ROOT
-from tools.pages import Block, imported_siblings
+from tools import ROOT, costs
+from tools.pages import Block
 
-TIMEOUT = float(os.environ.get("SNIPPET_TIMEOUT", "120"))
 _PRISTINE_WARNING_FILTERS = list(warnings.filters)
 _WARM = False
-SECONDS = ROOT / ".cache" / "runner-seconds.json"
-BYTES_PER_SECOND = 4000  # rough: a snippet of 4 kB (code and helpers) runs about 1 s
 
 
 def default_jobs() -> int:
     return max(1, int(os.environ.get("DOCS_JOBS") or os.cpu_count() or 1))
+
+
+SHARED_SLOTS = "DOCS_SLOTS"  # a folder: the processes that name it share its slots
+
+
+class Slots:
+    """Places for a busy process, shared by every process whose environment names the
+    same folder (SHARED_SLOTS): one lock file per core. A running block holds one,
+    and so does a process while it works itself (`hold_a_core`): however the work is
+    split between processes, a core then runs one thing at a time and none idles
+    while a block waits. Without the variable, no limit."""
+
+    def __init__(self) -> None:
+        folder = os.environ.get(SHARED_SLOTS)
+        self._free: list[int] = []
+        if folder:
+            for n in range(os.cpu_count() or 1):
+                path = os.path.join(folder, f"slot-{n}")
+                self._free.append(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        self.shared = bool(folder)
+
+    def take(self) -> int | None:
+        """A slot's lock, or None when every slot is taken (-1: no sharing)."""
+        if not self.shared:
+            return -1
+        for fd in self._free:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            self._free.remove(fd)
+            return fd
+        return None
+
+    def give_back(self, fd: int) -> None:
+        if fd >= 0:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            self._free.append(fd)
+
+    def close(self) -> None:
+        for fd in self._free:
+            os.close(fd)
+        self._free = []
+
+
+_own: tuple[Slots, int] | None = None  # the slot this process holds for its own work
+
+
+def hold_a_core() -> None:
+    """Hold a slot for this process's own work (waits for one); see Slots."""
+    global _own
+    if _own is None and os.environ.get(SHARED_SLOTS):
+        slots = Slots()
+        while (fd := slots.take()) is None:
+            time.sleep(0.05)
+        _own = (slots, fd)
+
+
+def release_core() -> bool:
+    """Give back this process's own slot while it only waits; whether it held one."""
+    global _own
+    if _own is None:
+        return False
+    slots, fd = _own
+    slots.give_back(fd)
+    slots.close()
+    _own = None
+    return True
 
 
 def warm_up() -> None:
@@ -79,8 +144,9 @@ class Outcome:
     stdout: str
     stderr: str
     seconds: float
-    timeout: float
+    timeout: float  # its limit, in seconds
     diverged: bool = False  # stopped at its first line that differs (run_many's stop)
+    cost: float | None = None  # its recorded cost (tools/costs.py), if any
 
 
 def _child(block: Block, out_fd: int, err_fd: int) -> int:
@@ -125,41 +191,6 @@ def _child(block: Block, out_fd: int, err_fd: int) -> int:
         sys.stderr.flush()
 
 
-def _seconds() -> dict[str, float]:
-    try:
-        return dict(json.loads(SECONDS.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        return {}
-
-
-def expected_seconds(blocks: list[Block]) -> list[float]:
-    """How long each block should take: the last run's time, else a guess from size."""
-    known = _seconds()
-    guesses = []
-    for block in blocks:
-        if block.snippet in known:
-            guesses.append(float(known[block.snippet]))
-            continue
-        size = len(block.code.encode("utf-8"))
-        size += sum(p.stat().st_size for p in imported_siblings(block.path))
-        guesses.append(size / BYTES_PER_SECOND)
-    return guesses
-
-
-def _remember(blocks: list[Block], results: list[Outcome | None]) -> None:
-    known = _seconds()
-    for block, outcome in zip(blocks, results, strict=True):
-        if outcome is not None and outcome.status == 0:  # a failing mutant stops early
-            known[block.snippet] = round(outcome.seconds, 2)
-    try:
-        SECONDS.parent.mkdir(exist_ok=True)
-        tmp = SECONDS.with_name(f"{SECONDS.name}.{os.getpid()}")
-        tmp.write_text(json.dumps(known, indent=0, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, SECONDS)
-    except OSError:  # a read-only checkout: the next run guesses again
-        pass
-
-
 def first_difference(expected: str, printed: str) -> bool:
     """Whether the complete lines printed so far already differ from `expected` (as
     `norm` compares them: trailing spaces and blank lines at the ends do not count)."""
@@ -176,12 +207,17 @@ def run_many(
     timeout: float | None = None,
     stop_at_difference: bool = False,
 ) -> list[Outcome]:
-    """Run every block, up to `jobs` at a time, each in its own fork, the longest
-    first; outcomes in the order of `blocks`. With stop_at_difference (mutants), a
-    block with an expected output is stopped as soon as a line it printed differs:
-    its verdict is already DIFFERS, and the rest of the run would not change it."""
+    """Run every block, up to `jobs` at a time, each in its own fork, the costliest
+    first; outcomes in the order of `blocks`. Each block may run for its limit
+    (tools/costs.py), or `timeout` seconds when given. With stop_at_difference
+    (mutants), a block with an expected output is stopped as soon as a line it
+    printed differs: its verdict is already DIFFERS, and the rest of the run would
+    not change it."""
     jobs = jobs or default_jobs()
-    timeout = TIMEOUT if timeout is None else timeout
+    held = release_core()  # this process only waits for its forks now
+    recorded = costs.load(blocks[0].root) if blocks else {}
+    cost = [recorded.get(b.snippet) for b in blocks]
+    limits = [costs.limit(c) if timeout is None else timeout for c in cost]
     warm_up()
     # What this process holds (TensorFlow's thousands of modules) is never garbage in
     # a child: frozen, the children's collections skip it (about 15 % faster).
@@ -189,13 +225,17 @@ def run_many(
         gc.collect()
     gc.freeze()
     results: list[Outcome | None] = [None] * len(blocks)
-    expected = expected_seconds(blocks)
-    pending = sorted(range(len(blocks)), key=lambda i: -expected[i])
-    running: dict[int, tuple[int, object, object, float]] = {}
+    first = [costs.MAX_COST if c is None else c for c in cost]  # unrecorded: first
+    pending = sorted(range(len(blocks)), key=lambda i: -first[i])
+    running: dict[int, tuple[int, object, object, float, int]] = {}
+    slots = Slots()
     sizes: dict[int, int] = {}  # pid -> stdout size when last compared
     try:
         while pending or running:
             while pending and len(running) < jobs:
+                slot = slots.take()
+                if slot is None:
+                    break  # the other interpreter's blocks hold every core
                 i = pending.pop(0)
                 out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
                 sys.stdout.flush()
@@ -207,9 +247,9 @@ def run_many(
                         code = _child(blocks[i], out.fileno(), err.fileno())
                     finally:
                         os._exit(code)
-                running[pid] = (i, out, err, time.monotonic())
+                running[pid] = (i, out, err, time.monotonic(), slot)
             time.sleep(0.01)
-            for pid, (i, out, err, start) in list(running.items()):
+            for pid, (i, out, err, start, slot) in list(running.items()):
                 done, raw = os.waitpid(pid, os.WNOHANG)
                 status = os.waitstatus_to_exitcode(raw) if done else None
                 diverged = False
@@ -221,12 +261,14 @@ def run_many(
                             "utf-8", "replace"
                         )
                         diverged = first_difference(blocks[i].expected, printed)
-                if not done and not diverged and time.monotonic() - start <= timeout:
+                late = time.monotonic() - start > limits[i]
+                if not done and not diverged and not late:
                     continue
                 if not done:
                     os.kill(pid, signal.SIGKILL)
                     os.waitpid(pid, 0)
                 del running[pid]
+                slots.give_back(slot)
                 out.seek(0)
                 err.seek(0)
                 results[i] = Outcome(
@@ -234,8 +276,9 @@ def run_many(
                     out.read().decode("utf-8", "replace"),
                     err.read().decode("utf-8", "replace"),
                     time.monotonic() - start,
-                    timeout,
+                    limits[i],
                     diverged,
+                    cost[i],
                 )
                 out.close()
                 err.close()
@@ -243,7 +286,9 @@ def run_many(
         for pid in running:  # interrupted: leave no child behind
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
-    _remember(blocks, results)
+        slots.close()
+        if held:
+            hold_a_core()
     return results  # type: ignore[return-value]
 
 
@@ -285,7 +330,7 @@ def verdict(
         )
         return DIFFERS, "\n".join(diff)
     if outcome.status is None:
-        return FAILS, f"did not finish within {outcome.timeout:.0f} s"
+        return FAILS, costs.overrun(outcome.timeout, outcome.cost)
     if outcome.status != 0:
         return FAILS, outcome.stderr
     if expected is None or norm(outcome.stdout) == norm(expected):
@@ -310,7 +355,7 @@ def judge(block: Block, outcome: Outcome) -> str | None:
         return None
     if outcome.status is None:
         return (
-            f"{block.id}: {detail} (hung?); try `{run}`.\n"
+            f"{block.id}: {detail}\nHung? Try `{run}`.\n"
             f"stdout so far:\n{tail(outcome.stdout)}\nstderr:\n{tail(outcome.stderr)}"
         )
     if result == FAILS:

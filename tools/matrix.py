@@ -516,11 +516,6 @@ def run_column(
         overlays = [ensure_overlay(pin, python, root) for pin in column.overlay]
         env = {k: v for k, v in os.environ.items() if k not in _NOT_INHERITED}
         env["PYTHONPATH"] = os.pathsep.join(str(p) for p in overlays)
-        # a block of atlas cells does PER_BLOCK cells' work: it gets their time
-        limit = float(env.get("SNIPPET_TIMEOUT", "120")) * (
-            atlas.PER_BLOCK if grid else 1
-        )
-        env["SNIPPET_TIMEOUT"] = str(limit)
         installed, outcomes = run_elsewhere(runs + grid, python, env)
     except (SetupError, ElsewhereError) as exc:
         record["error"] = f"could not be set up: {_scrub(str(exc), root)}"

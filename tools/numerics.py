@@ -4,17 +4,18 @@ other way (TF_ENABLE_ONEDNN_OPTS) and one intra-op thread, and must print exactl
 record, which `make outputs` wrote under the default numerics. A float printed on a
 rounding edge fails here, on one machine, instead of on a reader's.
 
-`make test` runs these blocks only this way (tests/test_docs.py: one run per block,
-not two); `make numerics` runs them so on their own; the pinned column of
-`make matrix` runs every block under the default numerics in a fresh interpreter."""
+`make test` runs these blocks only this way (`suite`: one run per block, not two);
+`make numerics` runs them so on their own; the pinned column of `make matrix` runs
+every block under the default numerics in a fresh interpreter."""
 
 from __future__ import annotations
 
 import os
 import re
+import tempfile
 
 from tools import ROOT
-from tools.execute import Elsewhere, judge
+from tools.execute import SHARED_SLOTS, Elsewhere, hold_a_core, judge
 from tools.pages import Block, collect
 
 TRAINS = re.compile(r"\.fit\(|apply_gradients|GradientTape|train_on_batch|\.minimize\(")
@@ -46,6 +47,33 @@ def start(blocks: list[Block]) -> Elsewhere:
     background; `.result()`: (what it reports as installed, with its intra-op threads
     and oneDNN setting; the outcomes)."""
     return Elsewhere(blocks, env=other_numerics_env())
+
+
+OTHER, DEFAULT = "other numerics", "default numerics"
+
+
+def suite(blocks: list[Block]) -> dict[str, tuple[list[Block], Elsewhere]]:
+    """How `make test` runs its blocks, each once, in the background, in two fresh
+    interpreters: the trainers under the other numerics, the rest under the default
+    numerics. Their forks, and this process while it works (the build, the atlas,
+    the browser tests), share one slot per core (tools.execute.Slots): a block then
+    takes about as long as its recorded cost says (tools/costs.py), and no core
+    idles while a block waits. {OTHER | DEFAULT: (blocks, their run)}."""
+    global _slots
+    chosen = trainers(blocks)
+    others = [b for b in blocks if b not in chosen]
+    _slots = _slots or tempfile.TemporaryDirectory(prefix="docs-slots-")
+    os.environ[SHARED_SLOTS] = _slots.name
+    runs = {}
+    if others:
+        runs[DEFAULT] = (others, Elsewhere(others))
+    if chosen:
+        runs[OTHER] = (chosen, start(chosen))
+    hold_a_core()
+    return runs
+
+
+_slots: tempfile.TemporaryDirectory | None = None  # the suite's slots, while it runs
 
 
 HINT = (

@@ -1,0 +1,58 @@
+"""On the model zoo's two fine-tuning shapes (a keras.applications base, its
+BatchNormalization frozen, in a Functional and in a subclassed model), trained with
+fit and evaluated with evaluate and predict, the checker passes."""
+
+import os
+from importlib.metadata import version
+
+# Keras 2: TF 2.16+ comes with Keras 3, so select tf-keras (pip install tf-keras)
+if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
+
+import pathlib
+import re
+import sys
+
+import tensorflow as tf
+
+# the zoo's models.py lives in snippets/zoo/ (found from here and from a keras2/ copy)
+snippets = next(
+    p for p in pathlib.Path(__file__).resolve().parents if p.name == "snippets"
+)
+sys.path.append(str(snippets / "zoo"))
+from models import (  # noqa: E402
+    LOSS,
+    MCDropout,
+    PinnedUnit,
+    build,
+    make_batch,
+)
+from training_state_check import check_fit  # noqa: E402
+
+keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
+
+
+def check(name, builder=None):
+    """fit-check a new zoo model; return "passes" or the layers named, by name."""
+    tf.keras.backend.clear_session()
+    tf.keras.utils.set_random_seed(0)
+    model, (x, y) = build(name, builder), make_batch(name)
+    model.compile(optimizer="sgd", loss=LOSS)
+    inner = list(model._flatten_layers(include_self=False, recursive=True))
+    pinned = [unit.bn for unit in inner if isinstance(unit, PinnedUnit)]
+    mc = [layer for layer in inner if isinstance(layer, MCDropout)]
+    try:
+        check_fit(model, x, y, inference_only=pinned, always_active=mc)
+    except AssertionError as error:
+        named = re.findall(r"(\w+ step: \S+) \(", str(error))
+        return "caught: " + ", ".join(sorted(set(named)))
+    return "passes"
+
+
+print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
+results = {
+    name: check(name) for name in ("functional_fine_tuning", "subclass_fine_tuning")
+}
+for name, result in results.items():
+    print(f"{name}: {result}")
+assert all(result == "passes" for result in results.values()), results
