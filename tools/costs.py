@@ -61,8 +61,8 @@ def overrun(seconds_allowed: float, cost: float | None) -> str:
 
 
 def write(measured: dict[str, float], root: pathlib.Path = ROOT) -> pathlib.Path:
-    """Record the seconds measured for each snippet (the largest, when a snippet is
-    shown by several blocks), replacing the whole file."""
+    """Record the seconds measured for each snippet ({snippet: seconds}; the caller
+    keeps the largest when several blocks show one snippet), replacing the file."""
     path = root / COSTS
     text = json.dumps({k: round(v, 1) for k, v in sorted(measured.items())}, indent=0)
     path.write_text(text + "\n", encoding="utf-8")
