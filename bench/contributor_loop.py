@@ -14,7 +14,7 @@ import time
 
 from tools import ROOT
 from tools.pages import collect
-from tools.twins import flavour, is_twin, twin_of
+from tools.snippets import flavour, is_twin, twin_of
 
 TARGET = 30.0
 

@@ -1,17 +1,9 @@
-"""Page weight of the home page: this site vs a bare mkdocs-material site built from the
-same docs/index.md.
-
-    .venv/bin/python -m bench.page_weight [--loads 5]
-
-"Bare" is Material's default configuration (theme: material, its default search plugin,
-Google fonts on) plus the Markdown extensions docs/index.md needs and the snippets base
-path. Each site is built into a temporary folder, served on 127.0.0.1 and its home page
-loaded --loads times in headless chromium (/usr/bin/chromium), each time in a fresh
-context (cold cache). Counted per load: requests, bytes (response bodies, raw as
-http.server sends them, and gzipped as GitHub Pages would send them) and first
-contentful paint. Requests to other hosts (the bare site's Google fonts) are blocked and
-only counted. Target: ours / bare <= 1.15 in bytes.
-"""
+"""Page weight of the home page, `python -m bench.page_weight [--loads 5]`: this site vs
+a bare mkdocs-material site (Material's defaults, plus the extensions docs/index.md
+needs) built from the same page. Each is served on 127.0.0.1 and loaded --loads times
+in headless Chromium, cold each time; per load: requests, bytes (raw, and gzipped as
+GitHub Pages sends them) and first contentful paint. Requests to other hosts are
+blocked and counted. Target: ours / bare <= 1.15 in bytes."""
 
 import argparse
 import gzip

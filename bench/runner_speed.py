@@ -1,17 +1,10 @@
-"""Benchmark: every snippet shown on the site, (a) each as a fresh `python <file>`
-process, one after another, (b) through the runner (one TensorFlow import, parallel
-forks: DOCS_JOBS, default one per core).
-
-Prints both wall times and the ratio (a)/(b), checks that both ways print the same
-output, and prints the runner's floor beside (b): one TensorFlow import plus the sum of
-the blocks' own times divided by the cores, what no runner can beat on this machine.
-Run with `make bench`; this is a measurement, not a test.
-
-`make bench REF=<git ref>` measures the pages and snippets of another commit (unpacked
-with `git archive` into a temporary folder) through today's runner: a fixed workload,
-so a change to the runner is compared on the same snippets whatever the site has
-gained since. REF=113db21 is the site when the runner's 12x target was set (61
-snippets)."""
+"""Benchmark (`make bench`): every snippet the site shows, (a) each as a fresh `python
+<file>` process, one after another, (b) through the runner (one TensorFlow import,
+parallel forks). Prints both wall times, the ratio (a)/(b), whether both printed the
+same, and the runner's floor: one import plus the blocks' own times over the cores.
+`make bench REF=<git ref>` runs another commit's pages and snippets (`git archive`)
+through today's runner: the same workload, to compare runners. A measurement, not a
+test."""
 
 import os
 import pathlib
@@ -22,7 +15,7 @@ import tempfile
 import time
 
 from tools import ROOT
-from tools.execute import run_elsewhere
+from tools.elsewhere import run_elsewhere
 from tools.pages import collect
 
 IMPORT = "import tensorflow, tf_keras"  # what the runner's warm-up pays once

@@ -1,22 +1,9 @@
-"""MkDocs hook: the atlas's records (versions/atlas/<column>.json, written by the
-project's atlas tooling from snippets/atlas/grid.py) published with the site, and the
-picker the Atlas page shows them with.
-
-1. Each record is validated (its column, its axes, every cell a known call, style and
-   front, every label one grid.py gives) and published, as it is, under the site as
-   `atlas/data/<column>.json`, with `atlas/data/index.json`: the columns in the order
-   of tools.matrix.COLUMNS (a record for a column the matrix no longer has comes
-   last), what each holds, how to install each column's versions and how to run a
-   cell, plus the axes, the layers' names and what each label means.
-2. A page line `<!-- atlas: picker -->` becomes the picker: a form of native selects
-   (call, model style, front layer, layer, column), a result region and a <noscript>
-   note; docs/javascripts/atlas.js fills the result from the published files. With no
-   record (versions/atlas/ absent or empty), the line says that no measurement is
-   recorded yet, and the build stays strict.
-
-A malformed record is an error (a strict build fails), naming the file and what is
-wrong. ATLAS_RECORDS=<folder> reads the records from another folder (development).
-The columns come from tools/matrix.py, imported from the project root."""
+"""MkDocs hook: the atlas's records (versions/atlas/<column>.json) published with the
+site as atlas/data/<column>.json, with atlas/data/index.json (the columns in
+tools.columns order, how to install each, the axes and what each label means), and
+`<!-- atlas: picker -->` rendered as the picker that docs/javascripts/atlas.js fills.
+A malformed record is an error naming the file; with no record the picker says none
+is recorded yet. ATLAS_RECORDS=<folder> reads records from elsewhere (development)."""
 
 from __future__ import annotations
 
@@ -25,19 +12,22 @@ import json
 import logging
 import os
 import pathlib
-import re
-import sys
 from html import escape
 from typing import Any
 
+import _project
+
+from tools.atlas import ATLAS_RECORDS, FULL, PAIRWISE
+from tools.columns import COLUMN_NAMES, COLUMNS
+from tools.includes import ATLAS_PICKER
+from tools.snippets import KERAS2, twin_of
+
 log = logging.getLogger("mkdocs.hooks.atlas")
 
-PROJECT = pathlib.Path(__file__).resolve().parent.parent  # where tools/ is
-RECORDS = "versions/atlas"  # versions/atlas/<column>.json, under the project root
+PROJECT = pathlib.Path(_project.ROOT)
 ENV = "ATLAS_RECORDS"  # another folder of records, for development
 DATA = "atlas/data"  # where the site publishes them
 INDEX = "index.json"
-MARKER = re.compile(r"^\s*<!--\s*atlas:\s*picker\s*-->\s*$")
 STATE = "atlas"  # this build's State, kept in config.extra
 REPRODUCE = "snippets/atlas/reproduce.py"
 SUBSET = " (a covering subset)"  # how the column list marks a pairwise record
@@ -88,16 +78,6 @@ FIELDS = (  # the picker's selects: name, label
 )
 
 
-def _tools() -> Any:
-    """The project's tools package (the hook runs inside mkdocs, not as a package)."""
-    if str(PROJECT) not in sys.path:
-        sys.path.insert(0, str(PROJECT))
-    import tools.matrix
-    import tools.twins
-
-    return tools
-
-
 @dataclasses.dataclass
 class State:
     """What one build knows: the valid records in column order, and their index."""
@@ -110,7 +90,7 @@ class State:
 
 def folder(root: pathlib.Path = PROJECT) -> pathlib.Path:
     """Where the records are read from: $ATLAS_RECORDS, else versions/atlas/."""
-    return pathlib.Path(os.environ.get(ENV) or root / RECORDS)
+    return pathlib.Path(os.environ.get(ENV) or root / ATLAS_RECORDS)
 
 
 def problems(record: Any, stem: str) -> list[str]:
@@ -123,8 +103,10 @@ def problems(record: Any, stem: str) -> list[str]:
     for key in ("title", "short", "flavour", "grid"):
         if not isinstance(record.get(key), str) or not record.get(key):
             found.append(f"no {key!r}")
-    if record.get("grid") not in ("full", "pairwise"):
-        found.append(f"grid {record.get('grid')!r} is neither 'full' nor 'pairwise'")
+    if record.get("grid") not in (FULL, PAIRWISE):
+        found.append(
+            f"grid {record.get('grid')!r} is neither {FULL!r} nor {PAIRWISE!r}"
+        )
     axes = record.get("axes")
     if not isinstance(axes, dict) or any(
         not isinstance(axes.get(a), list) or not axes.get(a) for a in AXES
@@ -177,7 +159,9 @@ def load(where: pathlib.Path, column_order: tuple[str, ...]) -> list[dict]:
     position = {name: i for i, name in enumerate(column_order)}
     for record in found:
         if record["column"] not in position:
-            log.info(f"atlas: column {record['column']} is not in tools.matrix.COLUMNS")
+            log.info(
+                f"atlas: column {record['column']} is not in tools.columns.COLUMNS"
+            )
     return sorted(
         found, key=lambda r: (position.get(r["column"], len(position)), r["column"])
     )
@@ -190,32 +174,14 @@ def _union(records: list[dict], axis: str) -> list[str]:
     return list(seen)
 
 
-def install_line(column: Any) -> str:
-    """How a reader installs one column's versions."""
-    pins = column.pins()
-    tf = f"tensorflow=={pins['tensorflow']}"
-    if "keras-nightly" in pins:
-        nightly = pins["keras-nightly"]
-        return (
-            f"pip install {tf} && pip uninstall -y keras && "
-            f"pip install keras-nightly=={nightly}"
-        )
-    if column.flavour == "keras3":
-        return f"pip install {tf} keras=={pins['keras']}"
-    if "tf-keras" in pins:
-        return f"pip install {tf} tf-keras=={pins['tf-keras']}"
-    return f"pip install {tf}"
-
-
 def index(records: list[dict], columns: tuple) -> dict:
     """What atlas/data/index.json holds."""
-    tools = _tools()
     by_name = {c.name: c for c in columns}
     listed = []
     for record in records:
         column = by_name.get(record["column"])
         cells = record["cells"].values()
-        keras2 = record["flavour"] == "keras2"
+        keras2 = record["flavour"] == KERAS2
         listed.append(
             {
                 "column": record["column"],
@@ -226,9 +192,8 @@ def index(records: list[dict], columns: tuple) -> dict:
                 "file": f"{record['column']}.json",
                 "measured": len(record["cells"]),
                 "raised": sum("error" in c for c in cells),
-                "install": install_line(column) if column else "",
-                "command": "python "
-                + (tools.twins.twin_of(REPRODUCE) if keras2 else REPRODUCE),
+                "install": column.install_line() if column else "",
+                "command": "python " + (twin_of(REPRODUCE) if keras2 else REPRODUCE),
             }
         )
     return {
@@ -241,12 +206,11 @@ def index(records: list[dict], columns: tuple) -> dict:
 
 
 def on_config(config: Any, **_: Any) -> Any:
-    matrix = _tools().matrix
     where = folder(pathlib.Path(config.config_file_path).resolve().parent)
-    records = load(where, matrix.COLUMN_NAMES)
+    records = load(where, COLUMN_NAMES)
     if not records:
         log.info(f"atlas: no record in {where}: the Atlas page says so")
-    config["extra"][STATE] = State(where, records, index(records, matrix.COLUMNS))
+    config["extra"][STATE] = State(where, records, index(records, COLUMNS))
     return config
 
 
@@ -295,7 +259,7 @@ def picker(state: State, page: Any) -> str:
         "column": [
             _option(
                 c["column"],
-                c["title"] + (SUBSET if c["grid"] == "pairwise" else ""),
+                c["title"] + (SUBSET if c["grid"] == PAIRWISE else ""),
             )
             for c in state.index["columns"]
         ],
@@ -335,7 +299,7 @@ def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> st
     state: State = config["extra"][STATE]
     out, shown = [], 0
     for number, line in enumerate(markdown.split("\n"), start=1):
-        if MARKER.match(line):
+        if ATLAS_PICKER.match(line):
             shown += 1
             if shown > 1:
                 log.error(f"{page.file.src_uri}:{number}: a second atlas picker")

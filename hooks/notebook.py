@@ -1,33 +1,8 @@
-"""MkDocs hook for the executed notebook page(s) rendered by mkdocs-jupyter
-(docs/notebook.py).
-
-1. Quiet, Keras 3 kernel. mkdocs-jupyter starts the notebook kernel as a child of this
-process, so the kernel inherits os.environ. TensorFlow 2.21 writes some C++ log lines to
-file descriptor 2 while it loads (oneDNN, cudart_stub) whatever TF_CPP_MIN_LOG_LEVEL
-says, and ipykernel forwards fd-level output into the notebook. So the kernel gets its
-own IPYTHONDIR whose profile sets IPKernelApp.capture_fd_output = False: C/C++ output
-goes to the build log, not the page, while Python output (print, warnings, tracebacks)
-is still captured. TF_CPP_MIN_LOG_LEVEL=2 quiets the rest, TF_USE_LEGACY_KERAS is
-removed because the notebook is about Keras 3, and MPLBACKEND is set to the inline
-backend: an inherited MPLBACKEND=Agg (tools/execute.py sets one) would make plt.show()
-draw nothing and the page would silently lose its plots. 2. Environment-keyed cache.
-mkdocs-jupyter keys its cache (.cache/mkdocs-jupyter/<sha256>.json) on the notebook's
-bytes and its own options only. Its cache_dir is pointed at a sub-folder named after a
-hash of the Python version, platform, every installed distribution's version and the
-environment variables that can change results, so outputs computed in another
-environment are never served. A relative cache_dir is taken relative to mkdocs.yml, not
-the working directory. 3. Download. Writes <name>.ipynb (jupytext conversion of the
-source, without outputs, links made absolute with site_url) and <name>.py next to the
-page and adds buttons for them under the page title. mkdocs-jupyter's include_source
-only copies the source file (here the jupytext .py, under the symlink's name) and
-Material shows no button for it without a theme override. 4. Checks and alt text.
-Relative links in a notebook page must resolve to a file of the site (mkdocs does not
-validate links inside the HTML that mkdocs-jupyter produces). Every code cell that draws
-a figure carries its alt text in the cell header (`# %% alt="..."`); the page's images
-get those texts in order instead of nbconvert's "No description has been provided", and
-a page with more or fewer images than alt texts is a warning (an error with strict:
-true), so a lost plot fails the build. 5. `mkdocs serve` also watches the real folder
-behind a symlinked notebook."""
+"""MkDocs hook for the notebook page(s) that mkdocs-jupyter executes (docs/notebook.py):
+a quiet Keras 3 kernel, a cache keyed on the environment as well as the notebook, the
+.ipynb and .py downloads with their buttons, alt texts for the figures, and a check of
+the page's relative links (mkdocs does not check links in mkdocs-jupyter's HTML).
+`mkdocs serve` also watches the real folder behind a symlinked notebook."""
 
 from __future__ import annotations
 
@@ -45,15 +20,20 @@ from urllib.parse import urljoin, urlsplit
 
 log = logging.getLogger("mkdocs.hooks.notebook")
 
+# The kernel is a child of this process and inherits os.environ.
 KERNEL_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "2",  # TensorFlow C++ logging: errors only
-    # figures become image outputs
+    # figures become image outputs: an inherited MPLBACKEND=Agg (tools/execute.py sets
+    # one) would make plt.show() draw nothing, and the page would lose its plots
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
 }
+# TensorFlow writes some C++ lines to fd 2 while it loads whatever TF_CPP_MIN_LOG_LEVEL
+# says, and ipykernel forwards fd-level output into the notebook: the kernel's own
+# IPYTHONDIR profile sends it to the build log (Python output is still captured).
 KERNEL_CONFIG = (
     "c.IPKernelApp.capture_fd_output = False  # written by hooks/notebook.py\n"
 )
-KERNEL_ENV_REMOVED = ("TF_USE_LEGACY_KERAS",)
+KERNEL_ENV_REMOVED = ("TF_USE_LEGACY_KERAS",)  # the notebook is about Keras 3
 ENV_PREFIXES = (
     "TF_",
     "KERAS_",
@@ -72,7 +52,9 @@ PLUGIN = "mkdocs-jupyter"
 @functools.lru_cache(maxsize=1)
 def environment_key() -> str:
     """A short hash of everything outside the notebook file that can change its executed
-    outputs."""
+    outputs. mkdocs-jupyter keys its cache on the notebook's bytes and its own options
+    only, so its cache_dir gets a sub-folder named after this key: outputs computed in
+    another environment are never served."""
     parts = [
         f"hook={HOOK_VERSION}",
         f"python={sys.version}",
@@ -96,7 +78,7 @@ def on_config(config: Any, **_: Any) -> Any:
         os.environ.pop(name, None)
     os.environ.update(KERNEL_ENV)
     base = plugin.config["cache_dir"]
-    if not os.path.isabs(base):
+    if not os.path.isabs(base):  # relative to mkdocs.yml, not the working directory
         base = os.path.join(os.path.dirname(config.config_file_path), base)
     profile = os.path.join(base, "ipython", "profile_default")
     os.makedirs(profile, exist_ok=True)
@@ -131,6 +113,9 @@ GENERIC_ALT = 'alt="No description has been provided for this image"'
 
 
 def _add_alt_texts(html: str, page: Any) -> str:
+    """Each figure cell declares its alt text in its header (`# %% alt="..."`); the
+    page's images get them in order instead of nbconvert's generic text. A count that
+    differs is a warning (an error in a strict build): a lost plot fails the build."""
     import jupytext
 
     nb = jupytext.read(os.path.realpath(page.file.abs_src_path))
@@ -187,6 +172,9 @@ def _absolute_links(text: str, base: str) -> str:
 
 
 def on_post_page(output: str, *, page: Any, config: Any) -> str:
+    """<name>.ipynb (jupytext's conversion, without outputs, links made absolute with
+    site_url) and <name>.py beside the page: mkdocs-jupyter's include_source copies
+    only the source, and Material shows no button for it without an override."""
     if not _is_notebook(page):
         return output
     import jupytext

@@ -1,12 +1,7 @@
 """MkDocs hook: the footer line "Verified with TensorFlow X, Keras Y, tf_keras Z" on
-every page.
-
-The versions are never typed by hand: they are read from
-snippets/environment/versions.out, the recorded output of
-snippets/environment/versions.py. That snippet is shown on the References page, so the
-snippet tests fail whenever the .out differs from what the environment running them
-prints (`make outputs` rewrites it). The line is appended to `copyright`, which Material
-prints in the footer of every page."""
+every page (appended to `copyright`, which Material prints in every footer), read from
+snippets/environment/versions.out: the recorded output of a snippet the References page
+shows, so the tests fail whenever it differs from what the environment prints."""
 
 from __future__ import annotations
 
@@ -16,7 +11,8 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-OUT = os.path.join("snippets", "environment", "versions.out")
+SNIPPET = os.path.join("snippets", "environment", "versions.py")
+OUT = os.path.splitext(SNIPPET)[0] + ".out"
 NAMES = ("TensorFlow", "Keras", "tf_keras")
 LINE = re.compile(r"^(?P<name>\S+) (?P<version>\d+\.\d+\S*)$")
 
@@ -27,7 +23,7 @@ def footer_line(path: str) -> str:
     if not os.path.isfile(path):
         raise PluginError(
             f"hooks/versions.py: {path} is missing; it is the recorded output of "
-            f"{path[:-4]}.py, which the footer is made from. "
+            f"{SNIPPET}, which the footer is made from. "
             "Create it with `make outputs`."
         )
     with open(path, encoding="utf-8") as f:

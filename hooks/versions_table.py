@@ -1,32 +1,9 @@
-"""MkDocs hook: what `make matrix` recorded (versions/<column>.json), shown on the site,
-never typed.
-
-1. docs/versions.md holds a line `<!-- versions: table -->`, which becomes the table
-   claim x column. Each row is a claim (the first line of a snippet's docstring; a
-   Keras 3 snippet and its generated Keras 2 twin share a row); each cell says `same`,
-   `differs`, `fails`, `n/a` or `not yet recorded` and links to the section of the page
-   that shows the snippet; a differing or failing cell shows its diff or message.
-2. Any page may hold a line `<!-- versions: <topic>/<name>.py -->` (the path as in a
-   `--8<--` include): it becomes "Versions: holds on Keras 3.10–3.15, tf_keras 2.21;
-   fails on ...", the Keras ranges computed from the same records (tools.matrix).
-3. `<!-- keras-range: <topic>/<a>.py <topic>/<b>.py atlas:<file> -->` anywhere in a line
-   (a table header, a sentence, an included file such as the onboarding block) becomes
-   the Keras 3 releases on which every claim named holds and, for `atlas:<file>`, every
-   statement of that file in the side table (tools/headlines.py) agrees with the
-   column's atlas ("Keras 3.10–3.15"). A release without an atlas record made by the
-   engine as it is counts as not yet recorded.
-4. `<!-- next-output: <topic>/<name>.py -->` becomes the output that snippet printed on
-   the next release (the keras-nightly column's record keeps it).
-5. A record older than its snippet (the snippet, its recorded output or a module it
-   imports changed since), a snippet without a record, a missing column: the cell says
-   "not yet recorded" and the build logs it at info level, so a content edit builds
-   strictly before the matrix has run; `make matrix-stale` (CI's matrix job) fails on
-   it.
-6. A forecast ("expected to change", "will change" ...) is an error: the site states
-   what the keras-nightly column measured, not what a release is expected to do.
-
-The columns, hashes, ranges and record format are tools/matrix.py's; the includes are
-read by tools/includes.py (both imported from the project root)."""
+"""MkDocs hook: what `make matrix` recorded (versions/<column>.json), rendered, never
+typed. `<!-- versions: table -->` becomes the claim x column table; `<!-- versions:
+t/n.py -->` the line "Versions: holds on ..."; `<!-- keras-range: ... -->` the Keras 3
+releases on which the named claims hold; `<!-- next-output: t/n.py -->` what the next
+release printed. A forecast phrase is an error. What is current, which snippets are
+shown and how columns are named are decided in tools/; this hook only renders them."""
 
 from __future__ import annotations
 
@@ -34,45 +11,32 @@ import dataclasses
 import logging
 import pathlib
 import re
-import sys
 from html import escape
 from typing import Any
 
+import _project
+
+from tools import atlas, headlines, includes, records
+from tools.columns import COLUMNS, NIGHTLY, Column, label, released
+from tools.includes import Shown
+from tools.records import NOT_SET_UP, NOT_YET
+from tools.snippets import claim, flavour, from_root, from_snippets, source_of
+from tools.verdicts import DIFFERS, FAILS, NA, SAME
+
 log = logging.getLogger("mkdocs.hooks.versions_table")
 
-MARKER = re.compile(r"^(?P<indent>\s*)<!--\s*versions:\s*(?P<what>\S+)\s*-->\s*$")
-NEXT_OUTPUT = re.compile(
-    r"^(?P<indent>\s*)<!--\s*next-output:\s*(?P<what>\S+)\s*-->\s*$"
-)
-RANGE = re.compile(r"<!--\s*keras-range:\s*(?P<what>[^>]+?)\s*-->")
-# what a sentence that predicts a release says; state what the nightly measured instead
-FORECAST = re.compile(
-    r"\b(expected to (change|stay|keep|be fixed)|will (change|be fixed|stop|no longer)"
-    r"|is (likely|set) to change|should (change|stay on) (in|with) the next)",
-    re.IGNORECASE,
-)
-NOT_YET = "not yet recorded"
 # the claim column keeps a readable width; an opened diff stays compact
 CLAIM_STYLE = "min-width: 16em"
 ROW_STYLE = "font-weight: normal"
 DETAILS_STYLE = "margin: .2em 0; font-size: .9em"
 STATE = "versions_table"  # this build's State, kept in config.extra
-
-
-PROJECT = str(pathlib.Path(__file__).resolve().parent.parent)  # where tools/ is
-
-
-def _tools(root: str = PROJECT) -> Any:
-    """The project's tools package (the hook runs inside mkdocs, not as a package)."""
-    if PROJECT not in sys.path:
-        sys.path.insert(0, PROJECT)
-    import tools.atlas
-    import tools.headlines
-    import tools.includes
-    import tools.matrix
-    import tools.twins
-
-    return tools
+HOLDS = {  # how the "Versions:" line words each result
+    SAME: "holds on",
+    DIFFERS: "holds with another output on",
+    FAILS: "fails on",
+    NOT_YET: f"{NOT_YET} on",
+    NOT_SET_UP: f"{NOT_SET_UP} on",
+}
 
 
 @dataclasses.dataclass
@@ -81,51 +45,34 @@ class State:
 
     root: pathlib.Path
     records: dict[str, dict]
-    shown: dict[str, tuple[str, str, int]]
-    columns: tuple
+    shown: dict[str, Shown]
+    columns: tuple[Column, ...]
     nav: list = dataclasses.field(default_factory=list)
     versions_page: Any = None
 
 
 def row_id(snippet: str) -> str:
     """The HTML id of a claim's row (snippets/pitfalls/a.py -> v-pitfalls-a)."""
-    name = snippet.removeprefix("snippets/").removesuffix(".py")
+    name = from_snippets(snippet).removesuffix(".py")
     return "v-" + re.sub(r"[^\w-]+", "-", name)
 
 
-def shown_snippets(docs_dir: str, root: str) -> dict[str, tuple[str, str, int]]:
-    """Every snippet a page shows -> (page path relative to docs, section anchor or "",
-    position: the order in which pages show them). A notebook symlink under docs/
-    shows its target."""
-    includes = _tools(root).includes
-    found: dict[str, tuple[str, str, int]] = {}
-    docs = pathlib.Path(docs_dir)
-    for path in sorted(docs.rglob("*")):
-        page = path.relative_to(docs).as_posix()
-        if path.suffix == ".py" and path.is_symlink():
-            target = path.resolve().relative_to(pathlib.Path(root).resolve())
-            found.setdefault(target.as_posix(), (page, "", len(found)))
-        elif path.suffix == ".md":
-            for include in includes.scan(path.read_text(encoding="utf-8")):
-                if include.target.endswith(".py"):
-                    snippet = "snippets/" + include.target
-                    found.setdefault(snippet, (page, include.anchor, len(found)))
-    return found
-
-
 def on_config(config: Any, **_: Any) -> Any:
-    root = str(pathlib.Path(config.config_file_path).resolve().parent)
-    matrix = _tools(root).matrix
-    records = matrix.load_records(pathlib.Path(root))
-    shown = shown_snippets(config["docs_dir"], root)
-    for message in matrix.stale(pathlib.Path(root), records, shown, matrix.COLUMNS):
+    root = pathlib.Path(config.config_file_path).resolve().parent
+    found = records.load_records(root)
+    shown = includes.shown(pathlib.Path(config["docs_dir"]), root)
+    for message in records.stale(root, found, shown, COLUMNS):
         log.info(message)
-    state = State(pathlib.Path(root), records, shown, matrix.COLUMNS)
+    state = State(root, found, shown, COLUMNS)
     config["extra"][STATE] = state
     # in included files too (the onboarding block): after pymdownx.snippets
     config.markdown_extensions.append(
-        _tools().includes.SubstituteExtension(
-            "keras_range", lambda line: _ranges(state, line) if "<!--" in line else line
+        _project.LinesExtension(
+            "keras_range",
+            lambda lines: [
+                _ranges(state, line) if "<!--" in line else line for line in lines
+            ],
+            _project.AFTER_INCLUDES,
         )
     )
     return config
@@ -137,58 +84,49 @@ def _state(config: Any) -> State:
 
 def _rows(shown: dict) -> dict[str, list[str]]:
     """Claim rows: source snippet -> the snippets it stands for (itself, its twin)."""
-    tools = _tools()
     rows: dict[str, list[str]] = {}
     for snippet in shown:
-        rows.setdefault(tools.twins.source_of(snippet), []).append(snippet)
+        rows.setdefault(source_of(snippet), []).append(snippet)
     return rows
 
 
-def _entry(state: State, record: dict, snippets: list[str], column: Any):
-    """The snippet and entry that fill a cell (the one of the column's flavour), the
-    entry None when it is missing or older than the snippet."""
-    matrix = _tools(str(state.root)).matrix
-    snippet = next(
-        (s for s in sorted(snippets) if matrix.flavour(s) == column.flavour),
+def _member(snippets: list[str], column: Column) -> str:
+    """The snippet of a row that a column runs (the one of its flavour)."""
+    return next(
+        (s for s in sorted(snippets) if flavour(s) == column.flavour),
         sorted(snippets)[0],
     )
-    entry = (record.get("snippets") or {}).get(snippet)
-    return snippet, entry if matrix.fresh(entry, snippet, state.root) else None
 
 
 def results(state: State, snippet: str) -> dict[str, str]:
-    """Column name -> result of a claim (its row), NOT_YET where not recorded."""
-    members = _rows(state.shown).get(_tools(str(state.root)).twins.source_of(snippet))
-    found = {}
-    for column in state.columns:
-        record = state.records.get(column.name) or {}
-        if record.get("error") or record.get("pins") != column.pins():
-            found[column.name] = NOT_YET
-            continue
-        _, entry = _entry(state, record, members or [snippet], column)
-        found[column.name] = entry["result"] if entry else NOT_YET
-    return found
+    """Column name -> what it says of a claim (its row): a result, or not recorded."""
+    members = _rows(state.shown).get(source_of(snippet)) or [snippet]
+    return {
+        c.name: records.result(
+            state.records.get(c.name), _member(members, c), c, state.root
+        )
+        for c in state.columns
+    }
 
 
-def _url(page: Any, files: Any, shown: dict, snippet: str) -> str:
-    target_page, anchor, _ = shown.get(snippet, ("", "", 0))
-    target = files.get_file_from_path(target_page) if target_page else None
+def _url(page: Any, files: Any, shown: dict[str, Shown], snippet: str) -> str:
+    where = shown.get(snippet)
+    target = files.get_file_from_path(where.page) if where else None
     if target is None:
         return ""
     url = target.url_relative_to(page.file)
-    return f"{url}#{anchor}" if anchor else url
+    return f"{url}#{where.anchor}" if where.anchor else url
 
 
 def table(state: State, page: Any, files: Any) -> str:
     """The HTML of the claim x column table."""
-    matrix = _tools(str(state.root)).matrix
     nav_order = {p: i for i, p in enumerate(path for _, path in state.nav)}
     titles = {path: title for title, path in state.nav if title}
     rows = _rows(state.shown)
 
     def position(source: str) -> tuple[int, str, int]:
-        page_path, _, index = min(state.shown[s] for s in rows[source])
-        return nav_order.get(page_path, len(nav_order)), page_path, index
+        first = min(state.shown[s] for s in rows[source])
+        return nav_order.get(first.page, len(nav_order)), first.page, first.position
 
     head = "".join(f'<th scope="col">{_header(c.title)}</th>' for c in state.columns)
     out = [
@@ -208,23 +146,23 @@ def table(state: State, page: Any, files: Any) -> str:
                 f"{escape(titles.get(page_path, page_path))}</th></tr>"
             )
         first = source if source in state.shown else rows[source][0]
-        text = _code(matrix.claim(first, state.root))
+        text = _code(claim(first, state.root))
         link = _url(page, files, state.shown, rows[source][0])
-        claim = f'<a href="{escape(link)}">{text}</a>' if link else text
+        shown = f'<a href="{escape(link)}">{text}</a>' if link else text
         cells = []
         for column in state.columns:
-            record = state.records.get(column.name) or {}
-            if record.get("error"):
-                cells.append("<td>not set up</td>")
+            record = state.records.get(column.name)
+            snippet = _member(rows[source], column)
+            result = records.result(record, snippet, column, state.root)
+            if result == NOT_SET_UP:
+                cells.append(f"<td>{NOT_SET_UP}</td>")
                 continue
-            snippet, entry = _entry(state, record, rows[source], column)
-            if record.get("pins") != column.pins():
-                entry = None
+            entry = records.current(record, snippet, column, state.root)
             url = _url(page, files, state.shown, snippet)
             cells.append(f"<td>{_cell(entry, url)}</td>")
         out.append(
             f'<tr id="{row_id(source)}">'
-            f'<th scope="row" style="{ROW_STYLE}">{claim}</th>{"".join(cells)}</tr>'
+            f'<th scope="row" style="{ROW_STYLE}">{shown}</th>{"".join(cells)}</tr>'
         )
     out += ["</tbody>", "</table>", "</div></div>"]
     notes = [
@@ -255,12 +193,11 @@ def _cell(entry: dict | None, url: str) -> str:
     if entry is None:
         return f'<span title="run make matrix">{NOT_YET}</span>'
     result, detail = entry["result"], entry.get("detail", "")
-    label = escape(result)
-    if result == "n/a":
-        return f'<span title="{escape(detail)}">n/a</span>'
-    shown = f'<a href="{escape(url)}">{label}</a>' if url else label
-    if result in ("differs", "fails") and detail:
-        summary = "diff" if result == "differs" else "message"
+    if result == NA:
+        return f'<span title="{escape(detail)}">{NA}</span>'
+    shown = f'<a href="{escape(url)}">{escape(result)}</a>' if url else escape(result)
+    if result in (DIFFERS, FAILS) and detail:
+        summary = "diff" if result == DIFFERS else "message"
         body = escape(detail).replace("\n", "&#10;")
         shown += (
             f'<details style="{DETAILS_STYLE}"><summary>{summary}</summary>'
@@ -284,26 +221,19 @@ def _flatten(nav: Any):
 
 def holds_line(state: State, snippet: str, page: Any) -> str:
     """ "Versions: holds on Keras 3.10–3.15, tf_keras 2.21; fails on ..." """
-    matrix = _tools(str(state.root)).matrix
-    if _tools(str(state.root)).twins.source_of(snippet) not in _rows(state.shown):
+    if source_of(snippet) not in _rows(state.shown):
         log.error(
-            f"{page.file.src_uri}: `<!-- versions: {snippet[9:]} -->` names a snippet "
-            "no page shows"
+            f"{page.file.src_uri}: `<!-- versions: {from_snippets(snippet)} -->` names "
+            "a snippet no page shows"
         )
         return ""
     found = results(state, snippet)
-    applicable = [c for c in state.columns if found[c.name] != "n/a"]
-    words = {
-        "same": "holds on",
-        "differs": "holds with another output on",
-        "fails": "fails on",
-        NOT_YET: f"{NOT_YET} on",
-    }
+    applicable = [c for c in state.columns if found[c.name] != NA]
     parts = []
-    for result, word in words.items():
+    for result, words in HOLDS.items():
         chosen = [c for c in applicable if found[c.name] == result]
         if chosen:
-            parts.append(f"{word} {matrix.label(chosen, applicable)}")
+            parts.append(f"{words} {label(chosen, applicable)}")
     link = ""
     if state.versions_page is not None:
         url = state.versions_page.url_relative_to(page.file)
@@ -314,56 +244,54 @@ def holds_line(state: State, snippet: str, page: Any) -> str:
 def keras_range(state: State, snippets: list[str], atlas_files: list[str] = ()) -> str:
     """The Keras 3 releases on which every claim named holds with its recorded output
     and every statement of the atlas files agrees with the atlas; a release on which
-    one of them is not yet recorded is left out of the range."""
-    tools = _tools(str(state.root))
+    one of them is not recorded is left out of the range."""
     found = [results(state, s) for s in snippets]
-    released = [
-        c for c in state.columns if c.flavour == "keras3" and not c.next_release
-    ]
+    columns = released(state.columns)
     for file in atlas_files:
-        if not tools.headlines.statements(file):
+        if not headlines.statements(file):
             log.error(
-                f"`<!-- keras-range: atlas:{file} -->`: no statement of {file} "
-                "in the side table (tools/headlines.py)"
+                f"`<!-- keras-range: {includes.ATLAS_FILE}{file} -->`: no statement of "
+                f"{file} in the side table (tools/headlines.py)"
             )
-        records = {c.name: tools.atlas.load(c.name, state.root) for c in released}
-        words = {True: "same", False: "fails", None: NOT_YET}
+        grids = {c.name: atlas.load(c.name, state.root) for c in columns}
+        words = {True: SAME, False: FAILS, None: NOT_YET}
         found.append(
             {
-                c.name: words[tools.headlines.holding(file, c, records, state.root)]
-                for c in released
+                c.name: words[headlines.holding(file, c, grids, state.root)]
+                for c in columns
             }
         )
-    recorded = [c for c in released if all(f[c.name] != NOT_YET for f in found)]
-    holds = [c for c in recorded if all(f[c.name] == "same" for f in found)]
+    unknown = (NOT_YET, NOT_SET_UP)
+    recorded = [c for c in columns if all(f[c.name] not in unknown for f in found)]
+    holds = [c for c in recorded if all(f[c.name] == SAME for f in found)]
     if not recorded:
         return f"Keras 3 ({NOT_YET})"
-    return tools.matrix.label(holds, released) if holds else "no Keras 3 release"
+    return label(holds, columns) if holds else "no Keras 3 release"
 
 
 def _ranges(state: State, line: str) -> str:
     def one(match: re.Match) -> str:
         words = match["what"].split()
-        files = [w.removeprefix("atlas:") for w in words if w.startswith("atlas:")]
-        snippets = [f"snippets/{w}" for w in words if not w.startswith("atlas:")]
+        prefix = includes.ATLAS_FILE
+        files = [w.removeprefix(prefix) for w in words if w.startswith(prefix)]
+        snippets = [from_root(w) for w in words if not w.startswith(prefix)]
         return keras_range(state, snippets, files)
 
-    return RANGE.sub(one, line)
+    return includes.KERAS_RANGE.sub(one, line)
 
 
 def next_output(state: State, snippet: str, indent: str) -> list[str]:
     """The output a snippet printed on the next release, as a text block."""
     column = next(c for c in state.columns if c.next_release)
-    record = state.records.get(column.name) or {}
-    entry = (record.get("snippets") or {}).get(snippet)
-    fresh = _tools(str(state.root)).matrix.fresh(entry, snippet, state.root)
-    if not fresh or "output" not in entry:
+    record = state.records.get(column.name)
+    entry = records.current(record, snippet, column, state.root)
+    if not entry or "output" not in entry:
         text = NOT_YET
-    elif entry["result"] == "fails":
+    elif entry["result"] == FAILS:
         text = "(fails)\n" + entry.get("detail", "")
     else:
         text = entry["output"].rstrip("\n")
-    title = f"Output on the next release (keras-nightly {column.keras})"
+    title = f"Output on the next release ({NIGHTLY} {column.keras})"
     lines = [f'```text title="{title}"', *text.splitlines(), "```"]
     return [indent + line if line else "" for line in lines]
 
@@ -377,26 +305,26 @@ def on_files(files: Any, *, config: Any) -> Any:
 
 def on_page_markdown(markdown: str, *, page: Any, config: Any, files: Any) -> str:
     state = _state(config)
-    lines = markdown.split("\n")
     out: list[str] = []
     fenced = False
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(markdown.split("\n"), start=1):
         if line.lstrip().startswith(("```", "~~~")):
             fenced = not fenced
-        forecast = None if fenced else FORECAST.search(line)
-        if forecast:
+        phrase = None if fenced else includes.forecast(line)
+        if phrase:
             log.error(
-                f"{page.file.src_uri}:{number}: a forecast ({forecast[0]!r}): say "
-                "what the next release (keras-nightly) measured instead"
+                f"{page.file.src_uri}:{number}: a forecast ({phrase!r}): say "
+                f"what the next release ({NIGHTLY}) measured instead"
             )
-        m = MARKER.match(line)
-        n = NEXT_OUTPUT.match(line)
-        if m and m["what"] == "table":
+        versions = includes.VERSIONS.match(line)
+        nxt = includes.NEXT_OUTPUT.match(line)
+        if versions and versions["what"] == "table":
             out.append(table(state, page, files))
-        elif m:
-            out.append(m["indent"] + holds_line(state, "snippets/" + m["what"], page))
-        elif n:
-            out += next_output(state, "snippets/" + n["what"], n["indent"])
+        elif versions:
+            snippet = from_root(versions["what"])
+            out.append(versions["indent"] + holds_line(state, snippet, page))
+        elif nxt:
+            out += next_output(state, from_root(nxt["what"]), nxt["indent"])
         else:
             out.append(line)
     return "\n".join(out)

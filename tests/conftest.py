@@ -9,7 +9,7 @@ import pytest
 
 from tools import atlas, costs, execute, numerics, site
 from tools.pages import collect
-from tools.twins import KERAS3
+from tools.snippets import KERAS3
 
 ATLAS_TEST = "test_the_pinned_column_measures_what_its_record_says"
 RUNS = pytest.StashKey[dict]()

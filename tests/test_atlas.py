@@ -8,16 +8,18 @@ import dataclasses
 import pytest
 
 from tools import ROOT, atlas, mutants
+from tools.columns import COLUMNS, released
 from tools.execute import run_many
 from tools.headlines import HEADLINES, OUTSIDE_THE_ATLAS, contradictions, holding
-from tools.matrix import COLUMNS, KERAS3
+from tools.snippets import KERAS3
 
 PINNED = COLUMNS[0]
 RECORD = atlas.load(PINNED.name)
 RECORDS = {c.name: atlas.load(c.name) for c in COLUMNS}
-RELEASED = [c for c in COLUMNS if c.flavour == KERAS3 and not c.next_release]
+RELEASED = released(COLUMNS)
 needs_record = pytest.mark.skipif(
-    RECORD is None, reason=f"no {atlas.RECORDS}/{PINNED.name}.json: run `make matrix`"
+    RECORD is None,
+    reason=f"no {atlas.ATLAS_RECORDS}/{PINNED.name}.json: run `make matrix`",
 )
 # cells that touch every `training=` literal of the engine (for the mutation test)
 PROBES = [
@@ -42,7 +44,7 @@ def test_the_pinned_column_measures_what_its_record_says(outcomes):
     blocks, tests/conftest.py); make matrix the full grid."""
     assert RECORD["hash"] == atlas.grid_hash(), (
         f"{atlas.GRID} changed after the atlas was recorded: run `make matrix "
-        f"COLUMNS={PINNED.name}` and commit {atlas.RECORDS}/"
+        f"COLUMNS={PINNED.name}` and commit {atlas.ATLAS_RECORDS}/"
     )
     subset = atlas.blocks(atlas.pairwise(), KERAS3)
     found, failed = atlas.results([outcomes[b.id] for b in subset])
@@ -50,7 +52,8 @@ def test_the_pinned_column_measures_what_its_record_says(outcomes):
     problems = atlas.differences(RECORD["cells"], found)
     if problems:
         pytest.fail(
-            f"The atlas measured here differs from {atlas.RECORDS}/{PINNED.name}.json "
+            "The atlas measured here differs from "
+            f"{atlas.ATLAS_RECORDS}/{PINNED.name}.json "
             "(re-record with `make matrix` if the engine changed on purpose):\n"
             + "\n".join(problems),
             pytrace=False,

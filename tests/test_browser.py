@@ -1,20 +1,9 @@
-"""The built site in a real browser (Debian's chromium, driven by Playwright), served
-from 127.0.0.1.
-
-Every page, on a 1280 px screen: no console error, no request to any host but
-127.0.0.1, a copy button on every code block, content tabs that switch, an "edit this
-page" link to a file that exists, and a light/dark toggle that works (screenshots of
-both schemes: screenshots/<page>-light.jpg and -dark.jpg). On a 390 px phone: the page
-never scrolls sideways (code blocks and tables scroll inside themselves), and
-screenshots/<page>-phone.jpg. Accessibility: axe-core (node_modules, `npm ci`) finds
-no WCAG 2 A/AA violation, light (every rule) and dark (the colour rules). Plus: the
-notebook page shows its outputs and plots, and the search box finds the precedence
-page for "set_learning_phase".
-
-The theme mounts copy buttons, tabs and search after the page has loaded, later on a
-busy machine: every check waits for the state it checks (never for a fixed time), up
-to WAIT, then fails saying what it waited for and what it saw.
-"""
+"""The built site in Debian's Chromium (Playwright), served from 127.0.0.1. Each page at
+1280 px: no console error, no request off 127.0.0.1, copy buttons, working tabs, an
+existing "edit this page" target, both colour schemes (screenshots/); at 390 px: no
+sideways scroll; axe-core finds no WCAG 2 A/AA violation. The notebook shows its plots,
+search finds the precedence page. Every check waits for the state it checks (never a
+fixed time), up to WAIT, then says what it waited for and what it saw."""
 
 import json
 import os

@@ -3,7 +3,7 @@ snippet contract."""
 
 import pytest
 
-from tools import execute, mutants, numerics
+from tools import mutants, numerics, verdicts
 from tools.pages import collect
 
 COLLECTION = collect()
@@ -15,7 +15,7 @@ TRAINERS = {b.id for b in numerics.trainers(BLOCKS)}
 
 @pytest.mark.parametrize("block", BLOCKS, ids=[b.id for b in BLOCKS])
 def test_block(block, outcomes):
-    problem = execute.judge(block, outcomes[block.id])
+    problem = verdicts.problem(block, outcomes[block.id])
     if problem and block.id in TRAINERS:
         problem += numerics.HINT.format(snippet=block.snippet)
     if problem:
@@ -48,7 +48,7 @@ def test_outputs_do_not_depend_on_the_cpus_numerics(installed_under):
 def test_every_training_flip_breaks_its_proof():
     """make mutants: each training=True/False literal flipped must fail the snippet or
     change its output. The flips of a snippet that changed since `make mutants` (or
-    `make check`) recorded them in versions/mutants.json run here; the others are
+    `make check`) recorded them in tests/mutants.json run here; the others are
     recalled from it."""
     text, ok = mutants.report(mutants.run_or_recall(COLLECTION.snippets()))
     if not ok:

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from tools import costs, execute, mutants, numerics, records, site
+from tools import costs, execute, mutants, numerics, outputs, site, verdicts
 from tools.pages import collect
-from tools.twins import twin_source
+from tools.snippets import twin_source
 
 BROKEN = pathlib.Path(__file__).parent / "fixtures" / "broken"
 PAGE = "docs/index.md"
@@ -75,12 +75,17 @@ def test_block_without_its_output_is_reported(collected):
     )
 
 
+def check(block, timeout=None):
+    """Run one block and word its verdict as `make test` does."""
+    return verdicts.problem(block, execute.execute(block, timeout))
+
+
 def test_good_block_passes(collected):
-    assert execute.check(block(collected.blocks, "good.py")) is None
+    assert check(block(collected.blocks, "good.py")) is None
 
 
 def test_raising_snippet_shows_its_own_path_and_line(collected):
-    message = execute.check(block(collected.blocks, "raises.py"))
+    message = check(block(collected.blocks, "raises.py"))
     fence = line_of("```python", after=line_of("A snippet that raises"))
     assert f"docs/index.md::line {fence} (snippets/demo/raises.py)" in message
     assert 'snippets/demo/raises.py", line 3' in message
@@ -89,7 +94,7 @@ def test_raising_snippet_shows_its_own_path_and_line(collected):
 
 
 def test_hanging_snippet_is_stopped_and_named(collected):
-    message = execute.check(block(collected.blocks, "hangs.py"), timeout=2)
+    message = check(block(collected.blocks, "hangs.py"), timeout=2)
     assert "hangs.py" in message and "did not finish within its limit of 2 s" in message
     assert "a limit its caller set" in message
 
@@ -103,14 +108,14 @@ def test_a_block_over_its_limit_fails_and_one_within_it_passes(collected, monkey
     over, within = execute.run_many([hangs, good])
     assert (over.timeout, over.cost) == (2.0, 0.5)
     assert within.timeout == pytest.approx(1.2)
-    message = execute.judge(hangs, over)
+    message = verdicts.problem(hangs, over)
     assert f"{PAGE}::line " in message and "(snippets/demo/hangs.py)" in message
     assert "did not finish within its limit of 2 s" in message
     assert "its recorded cost is 0.5 s; the limit is 4 x the cost, at least 1 s" in (
         message
     )
     assert "make costs" in message and costs.COSTS in message
-    assert execute.judge(good, within) is None
+    assert verdicts.problem(good, within) is None
 
 
 def test_a_block_without_a_recorded_cost_may_take_the_most_a_block_may(tmp_path):
@@ -135,7 +140,7 @@ def test_no_block_costs_more_than_the_most_allowed():
 
 
 def test_drifted_output_shows_a_diff_and_the_refresh_command(collected):
-    message = execute.check(block(collected.blocks, "drifted.py"))
+    message = check(block(collected.blocks, "drifted.py"))
     assert "-the old story" in message and "+the new truth" in message
     assert "make outputs" in message
 
@@ -183,7 +188,7 @@ def test_make_outputs_rewrites_records_from_real_runs(tmp_path, monkeypatch):
     shutil.copytree(BROKEN, copy)
     (copy / "snippets/demo/good.out").unlink()  # a record not written yet is created
     assert (
-        records.write_outputs(copy) == 1
+        outputs.write_outputs(copy) == 1
     )  # raises.py and hangs.py cannot be recorded: reported as failures
     assert (copy / "snippets/demo/drifted.out").read_text() == "the new truth\n"
     assert (copy / "snippets/demo/good.out").read_text() == "hello from good\n"
@@ -249,15 +254,17 @@ def test_a_mutant_is_stopped_at_its_first_line_that_differs(collected):
     drifted = block(collected.blocks, "drifted.py")
     waits = "import time\nprint('the new truth', flush=True)\ntime.sleep(600)\n"
     slow = dataclasses.replace(drifted, code=waits)
-    (outcome,) = execute.run_many([slow], timeout=300, stop_at_difference=True)
+    (outcome,) = execute.run_many(
+        [slow], timeout=300, stop_when=verdicts.first_difference
+    )
     assert outcome.diverged and outcome.status is None
-    result, diff = execute.verdict(drifted.expected, outcome)
-    assert result == execute.DIFFERS and "+the new truth" in diff
-    assert execute.first_difference("a\nb\n", "a\n") is False
-    assert execute.first_difference("a\nb\n", "a\nb  \n\n") is False
-    assert execute.first_difference("a\nb\n", "a\nc") is False  # c is not complete
-    assert execute.first_difference("a\nb\n", "a\nc\n") is True
-    assert execute.first_difference("a\n", "a\nmore\n") is True
+    result, diff = verdicts.verdict(drifted.expected, outcome)
+    assert result == verdicts.DIFFERS and "+the new truth" in diff
+    assert verdicts.first_difference("a\nb\n", "a\n") is False
+    assert verdicts.first_difference("a\nb\n", "a\nb  \n\n") is False
+    assert verdicts.first_difference("a\nb\n", "a\nc") is False  # c is not complete
+    assert verdicts.first_difference("a\nb\n", "a\nc\n") is True
+    assert verdicts.first_difference("a\n", "a\nmore\n") is True
 
 
 def test_a_flip_safe_flip_is_named_with_its_reason_and_not_run(collected):
@@ -286,10 +293,25 @@ def test_flips_are_recalled_only_while_their_snippet_is_as_recorded(
     monkeypatch.setattr(mutants, "run_many", no_run)
     again = mutants.run_or_recall([derived], root)
     assert [(f.recalled, f.caught) for f in again] == [(True, True)]
-    assert "1 recalled from versions/mutants.json" in mutants.report(again)[0]
+    assert "1 recalled from tests/mutants.json" in mutants.report(again)[0]
 
     monkeypatch.undo()
     (root / derived.snippet).write_text(derived.code + "# changed\n")
     changed = block(collect(root).blocks, "derived_label.py")
     (ran,) = mutants.run_or_recall([changed], root)
     assert not ran.recalled and ran.caught, "a changed snippet's flips run again"
+
+
+def test_a_snippets_record_is_replaced_not_merged(tmp_path):
+    """Flips that moved (a line added above them) leave no stale names behind, or the
+    record would never be recalled again."""
+    root = tmp_path / "site"
+    shutil.copytree(BROKEN, root)
+    derived = block(collect(root).blocks, "derived_label.py")
+    mutants.save(mutants.run([derived]), root)
+    path = root / derived.snippet
+    path.write_text("# a line above\n" + derived.code)
+    moved = block(collect(root).blocks, "derived_label.py")
+    mutants.save(mutants.run([moved]), root)
+    names = set(mutants.load(root)["snippets"][moved.snippet]["flips"])
+    assert names == {f.name for f in mutants.flips(moved)}

@@ -7,7 +7,7 @@ import textwrap
 
 from tools import ROOT, includes, site
 from tools.pages import collect
-from tools.twins import twin_source
+from tools.snippets import twin_source
 
 TAB = """\
 === "{title}"

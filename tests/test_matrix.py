@@ -8,11 +8,15 @@ import sys
 import pytest
 import yaml
 
-from tools import ROOT, matrix
+from tools import ROOT, columns, environments, includes, matrix, records
+from tools.columns import COLUMN_NAMES, COLUMNS, ENVS, label
 from tools.execute import Outcome
+from tools.includes import Shown
+from tools.snippets import KERAS2, KERAS3, not_applicable, source_hash
+from tools.verdicts import DIFFERS, FAILS, SAME, recorded_verdict
 
-KERAS3_COLUMN = matrix.COLUMNS[0]
-KERAS2_COLUMN = next(c for c in matrix.COLUMNS if c.flavour == matrix.KERAS2)
+KERAS3_COLUMN = COLUMNS[0]
+KERAS2_COLUMN = next(c for c in COLUMNS if c.flavour == KERAS2)
 TRACEBACK = """\
 Traceback (most recent call last):
   File "{root}/snippets/demo/claim.py", line 7, in <module>
@@ -27,27 +31,27 @@ def run(status, stdout="", stderr="", timeout=1.0):
 
 
 def test_same_output_is_same():
-    assert matrix.classify("a\nb\n", run(0, "a\nb  \n")) == (matrix.SAME, "")
+    assert recorded_verdict("a\nb\n", run(0, "a\nb  \n")) == (SAME, "")
 
 
 def test_other_output_differs_and_keeps_the_diff():
-    result, detail = matrix.classify("dropped: True\n", run(0, "dropped: False\n"))
-    assert result == matrix.DIFFERS
+    result, detail = recorded_verdict("dropped: True\n", run(0, "dropped: False\n"))
+    assert result == DIFFERS
     assert "-dropped: True" in detail and "+dropped: False" in detail
 
 
 def test_a_failure_keeps_the_message_and_the_snippet_line_not_the_machine():
     stderr = "I0000 tensorflow noise\n" + TRACEBACK.format(root=ROOT)
-    result, detail = matrix.classify("x\n", run(1, "", stderr))
-    assert result == matrix.FAILS
+    result, detail = recorded_verdict("x\n", run(1, "", stderr))
+    assert result == FAILS
     assert "AssertionError: Dropout should drop units in the train step" in detail
     assert "snippets/demo/claim.py, line 7" in detail
     assert str(ROOT) not in detail and "noise" not in detail and "^^^" not in detail
 
 
 def test_a_hang_fails():
-    result, detail = matrix.classify("x\n", run(None, timeout=120.0))
-    assert result == matrix.FAILS
+    result, detail = recorded_verdict("x\n", run(None, timeout=120.0))
+    assert result == FAILS
     assert detail.startswith("did not finish within its limit of 120 s")
 
 
@@ -63,7 +67,7 @@ def test_a_hang_fails():
     ],
 )
 def test_a_snippet_of_the_other_flavour_is_not_applicable(snippet, column, applies):
-    reason = matrix.not_applicable(snippet, column)
+    reason = not_applicable(snippet, column.flavour)
     assert (reason is None) is applies
     assert applies or "Keras" in reason
 
@@ -107,14 +111,14 @@ def test_a_column_records_every_snippet_with_its_result(tmp_path, monkeypatch):
         "snippets/demo/fails.py": "fails",
         "snippets/demo/keras2/twin.py": "n/a",
     }
-    assert record["error"] is None and matrix.counts(record)["n/a"] == 1
-    text = matrix.dump(record)
-    assert text == matrix.dump(json.loads(text)), "records are written in one order"
+    assert record["error"] is None and records.counts(record)["n/a"] == 1
+    text = records.dump(record)
+    assert text == records.dump(json.loads(text)), "records are written in one order"
 
 
 def test_a_column_that_cannot_be_set_up_says_why(tmp_path, monkeypatch):
     def no_env(env, root):
-        raise matrix.SetupError("pip install failed: no matching distribution")
+        raise environments.SetupError("pip install failed: no matching distribution")
 
     monkeypatch.setattr(matrix, "ensure_env", no_env)
     record = matrix.run_column(KERAS3_COLUMN, [], tmp_path)
@@ -122,12 +126,17 @@ def test_a_column_that_cannot_be_set_up_says_why(tmp_path, monkeypatch):
 
 
 def hook():
+    """hooks/versions_table.py, loaded as mkdocs loads a hook (hooks/ on the path)."""
     spec = importlib.util.spec_from_file_location(
         "versions_table", ROOT / "hooks" / "versions_table.py"
     )
     module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # as mkdocs loads a hook
-    spec.loader.exec_module(module)
+    sys.modules[spec.name] = module
+    sys.path.insert(0, str(ROOT / "hooks"))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(ROOT / "hooks"))
     return module
 
 
@@ -142,45 +151,48 @@ def site(tmp_path):
     (demo / "claim.py").write_text('"""A claim."""\nimport helper\n')
     (demo / "claim.out").write_text("ok\n")
     (demo / "helper.py").write_text("X = 1\n")
-    return hook().shown_snippets(str(tmp_path / "docs"), str(tmp_path))
+    return includes.shown(tmp_path / "docs", tmp_path)
 
 
 def record_of(tmp_path, column):
     snippet = "snippets/demo/claim.py"
     entry = {
-        "hash": matrix.source_hash(snippet, tmp_path),
+        "hash": source_hash(snippet, tmp_path),
         "result": "same",
         "detail": "",
     }
     return {"pins": column.pins(), "error": None, "snippets": {snippet: entry}}
 
 
-def test_the_hook_finds_where_a_snippet_is_shown(tmp_path):
-    assert site(tmp_path) == {"snippets/demo/claim.py": ("page.md", "claim", 0)}
+def test_the_pages_show_a_snippet_where_it_is_included(tmp_path):
+    assert site(tmp_path) == {"snippets/demo/claim.py": Shown("page.md", "claim", 0)}
 
 
 @pytest.mark.parametrize("change", ["claim.py", "claim.out", "helper.py"])
 def test_a_record_older_than_its_snippet_is_not_yet_recorded(tmp_path, change):
     shown = site(tmp_path)
-    records = {KERAS3_COLUMN.name: record_of(tmp_path, KERAS3_COLUMN)}
-    assert matrix.stale(tmp_path, records, shown, [KERAS3_COLUMN]) == []
+    found = {KERAS3_COLUMN.name: record_of(tmp_path, KERAS3_COLUMN)}
+    assert records.stale(tmp_path, found, shown, [KERAS3_COLUMN]) == []
     path = tmp_path / "snippets/demo" / change
     path.write_text(path.read_text() + "# changed\n")
-    (message,) = matrix.stale(tmp_path, records, shown, [KERAS3_COLUMN])
+    (message,) = records.stale(tmp_path, found, shown, [KERAS3_COLUMN])
     assert "snippets/demo/claim.py changed after it was recorded" in message
     assert "not yet recorded" in message and "make matrix" in message
-    entry = records[KERAS3_COLUMN.name]["snippets"]["snippets/demo/claim.py"]
-    assert not matrix.fresh(entry, "snippets/demo/claim.py", tmp_path)
+    record = found[KERAS3_COLUMN.name]
+    assert not records.current(
+        record, "snippets/demo/claim.py", KERAS3_COLUMN, tmp_path
+    )
 
 
 def test_a_missing_record_or_changed_pins_is_named(tmp_path):
     shown = site(tmp_path)
     record = record_of(tmp_path, KERAS3_COLUMN)
-    (missing,) = matrix.stale(tmp_path, {}, shown, [KERAS3_COLUMN])
+    (missing,) = records.stale(tmp_path, {}, shown, [KERAS3_COLUMN])
     assert f"make matrix COLUMNS={KERAS3_COLUMN.name}" in missing
     record["pins"] = dict(record["pins"], keras="3.0.0")
-    records = {KERAS3_COLUMN.name: record}
-    (pins,) = matrix.stale(tmp_path, records, shown, [KERAS3_COLUMN])
+    (pins,) = records.stale(
+        tmp_path, {KERAS3_COLUMN.name: record}, shown, [KERAS3_COLUMN]
+    )
     assert "3.0.0" in pins and "make matrix" in pins
 
 
@@ -200,25 +212,26 @@ def test_a_stale_record_is_information_in_a_build_and_an_error_in_ci(
         (dict,),
         {"config_file_path": str(tmp_path / "mkdocs.yml"), "markdown_extensions": []},
     )(config)
-    monkeypatch.setattr(matrix, "COLUMNS", (KERAS3_COLUMN,))
+    monkeypatch.setattr(columns, "COLUMNS", (KERAS3_COLUMN,))
+    versions_table = hook()
     with caplog.at_level("INFO"):
-        hook().on_config(config)
+        versions_table.on_config(config)
     assert [r.levelname for r in caplog.records] == ["INFO"], caplog.records
     assert "is missing" in caplog.records[0].getMessage()
     state = config["extra"]["versions_table"]
-    assert hook().results(state, "snippets/demo/claim.py") == {
+    assert versions_table.results(state, "snippets/demo/claim.py") == {
         KERAS3_COLUMN.name: "not yet recorded"
     }
-    assert matrix.main([], stale_only=True, root=tmp_path) == 1
+    assert matrix.report_stale(tmp_path) == 1
 
 
 def test_ranges_are_made_from_the_columns():
-    k = {c.keras: c for c in matrix.COLUMNS if c.flavour == matrix.KERAS3}
-    among = list(matrix.COLUMNS)
+    k = {c.keras: c for c in COLUMNS if c.flavour == KERAS3}
+    among = list(COLUMNS)
     holds = [k["3.15.1"], k["3.14.1"], k["3.13.2"], k["3.12.4"], k["3.11.3"]]
-    assert matrix.label(holds, among) == "Keras 3.11–3.15"
+    assert label(holds, among) == "Keras 3.11–3.15"
     nightly = next(c for c in among if c.next_release)
-    assert matrix.label([k["3.9.2"], k["3.3.3"], nightly], among) == (
+    assert label([k["3.9.2"], k["3.3.3"], nightly], among) == (
         f"Keras 3.3, Keras 3.9 and the next release (keras-nightly {nightly.keras})"
     )
 
@@ -226,24 +239,24 @@ def test_ranges_are_made_from_the_columns():
 def test_a_changed_result_is_found_and_a_moved_version_is_not():
     old = {"pins": {"keras-nightly": "1"}, "snippets": {"a": {"result": "same"}}}
     new = {"pins": {"keras-nightly": "2"}, "snippets": {"a": {"result": "same"}}}
-    assert matrix.changed_results(old, new) == []
+    assert records.changed_results(old, new) == []
     new["snippets"]["a"] = {"result": "fails", "detail": "x"}
-    assert matrix.changed_results(old, new) == ["a: same -> fails"]
+    assert records.changed_results(old, new) == ["a: same -> fails"]
 
 
 def test_each_lock_pins_what_its_column_declares():
     """matrix/*.lock is regenerated by `make matrix-lock` after a pin changes."""
-    for column in matrix.COLUMNS:
-        env = matrix.ENVS[column.env]
-        assert matrix.unlocked(matrix.lock_file(env.name), env.pins) == []
-        for pin in column.overlay:
-            assert matrix.unlocked(matrix.lock_file(pin), (pin,)) == []
+    for column in COLUMNS:
+        env = ENVS[column.env]
+        assert environments.unlocked(environments.lock_file(env.name), env.pins) == []
+        for pin in column.overlay_pins():
+            assert environments.unlocked(environments.lock_file(pin), (pin,)) == []
 
 
 def test_the_workflow_runs_every_column():
     workflow = yaml.safe_load((ROOT / ".github/workflows/matrix.yml").read_text())
     job = workflow["jobs"]["column"]
-    assert tuple(job["strategy"]["matrix"]["column"]) == matrix.COLUMN_NAMES
+    assert tuple(job["strategy"]["matrix"]["column"]) == COLUMN_NAMES
     steps = " ".join(s.get("run", "") for s in workflow["jobs"]["records"]["steps"])
     assert "make matrix-stale" in steps
 
@@ -252,10 +265,10 @@ def test_the_next_release_output_is_shown_from_its_record(tmp_path):
     """`<!-- next-output: ... -->` shows what the keras-nightly column printed, and
     "not yet recorded" for a record older than the snippet."""
     site(tmp_path)
-    nightly = next(c for c in matrix.COLUMNS if c.next_release)
+    nightly = next(c for c in COLUMNS if c.next_release)
     entry = record_of(tmp_path, nightly)
     entry["snippets"]["snippets/demo/claim.py"]["output"] = "dropped: none\n"
-    state = hook().State(tmp_path, {nightly.name: entry}, {}, matrix.COLUMNS)
+    state = hook().State(tmp_path, {nightly.name: entry}, {}, COLUMNS)
     lines = hook().next_output(state, "snippets/demo/claim.py", "    ")
     assert lines[0].startswith('    ```text title="Output on the next release')
     assert lines[1:] == ["    dropped: none", "    ```"]
@@ -277,6 +290,28 @@ def test_the_tripwire_names_the_column_to_add(monkeypatch, served, says):
     class Done:
         returncode, stdout = (0 if served else 1), served
 
-    monkeypatch.setattr(matrix.subprocess, "run", lambda *a, **k: Done())
+    monkeypatch.setattr(environments.subprocess, "run", lambda *a, **k: Done())
     found = matrix.newer_release()
     assert (found is None) if says is None else (says in found and "3.15.1" in found)
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ("Keras is expected to change this.", True),
+        ("The next release will be fixed soon.", True),
+        ("The next release (keras-nightly) measured the same.", False),
+        ("```python\n# this will change\n```", False),  # code is not prose
+    ],
+)
+def test_a_forecast_in_prose_fails_the_strict_build(tmp_path, caplog, line, error):
+    """A strict build fails on any error the build logs."""
+    versions_table = hook()
+    state = versions_table.State(tmp_path, {}, {}, COLUMNS)
+    page = type("Page", (), {"file": type("File", (), {"src_uri": "page.md"})()})()
+    config = {"extra": {versions_table.STATE: state}}
+    with caplog.at_level("ERROR"):
+        versions_table.on_page_markdown(line, page=page, config=config, files=None)
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert bool(errors) is error, errors
+    assert not errors or "page.md:1: a forecast" in errors[0]

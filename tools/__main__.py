@@ -6,7 +6,18 @@ import argparse
 import pathlib
 import sys
 
-from tools import ROOT
+from tools import (
+    ROOT,
+    check,
+    elsewhere,
+    environments,
+    matrix,
+    mutants,
+    numerics,
+    outputs,
+)
+from tools.pages import collect
+from tools.snippets import source_of
 
 
 def main(argv: list[str]) -> int:
@@ -43,9 +54,10 @@ def main(argv: list[str]) -> int:
         help="the atlas grid to measure on each column (default: full)",
     )
     p.add_argument(
-        "--only-stale",
+        "--skip-current",
         action="store_true",
-        help="run only the snippets whose record is missing or stale; keep the rest",
+        help="keep every current entry; run only the snippets whose record is "
+        "missing or stale",
     )
     p.add_argument(
         "--lock",
@@ -53,7 +65,7 @@ def main(argv: list[str]) -> int:
         help="write the changed matrix/*.lock, move the nightly (make matrix-lock)",
     )
     p.add_argument(
-        "--stale",
+        "--report-stale",
         action="store_true",
         help="fail when a record is missing or older than its snippet (CI)",
     )
@@ -62,6 +74,10 @@ def main(argv: list[str]) -> int:
         nargs=2,
         metavar=("OLD", "NEW"),
         help="fail when a result changed between two records of a column",
+    )
+    sub.add_parser(
+        "lock",
+        help="write requirements.lock from requirements.txt with hashes (make lock)",
     )
     p = sub.add_parser(
         "run-blocks",
@@ -73,20 +89,15 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "twins":
-        from tools.records import write_twins
-
-        return write_twins(ROOT)
+        return outputs.write_twins(ROOT)
     if args.command == "outputs":
-        from tools.records import write_outputs
-
-        return write_outputs(ROOT, [_rel(a) for a in args.only] or None)
+        return outputs.write_outputs(ROOT, [_rel(a) for a in args.only] or None)
     if args.command == "mutants":
-        from tools import mutants
-        from tools.pages import collect
-
-        wanted = {_rel(a) for a in args.only}
+        wanted = {_rel(a) for a in args.only}  # and their twins, as outputs does
         blocks = [
-            b for b in collect(ROOT).snippets() if not wanted or b.snippet in wanted
+            b
+            for b in collect(ROOT).snippets()
+            if not wanted or b.snippet in wanted or source_of(b.snippet) in wanted
         ]
         done = mutants.run(blocks)
         mutants.save(done, ROOT, everything=not wanted)
@@ -95,8 +106,6 @@ def main(argv: list[str]) -> int:
         print(f"recorded in {mutants.RECORD}: commit it with the snippets")
         return 0 if ok else 1
     if args.command == "numerics":
-        from tools import numerics
-
         problems = numerics.run(ROOT)
         for block_id, problem in problems.items():
             print(problem or f"ok      {block_id}")
@@ -107,24 +116,23 @@ def main(argv: list[str]) -> int:
         )
         return 1 if any(problems.values()) else 0
     if args.command == "check":
-        from tools.check import check
-
-        return check([_rel(a) for a in args.only], ROOT)
+        return check.run([_rel(a) for a in args.only], ROOT)
     if args.command == "matrix":
-        from tools import matrix
-
-        return matrix.main(
-            args.columns,
-            atlas_grid=args.atlas,
-            only_stale=args.only_stale,
-            lock=args.lock,
-            stale_only=args.stale,
-            compare=args.compare,
-        )
+        if args.lock:
+            return matrix.write_locks(ROOT)
+        if args.compare:
+            return matrix.compare(*args.compare)
+        if args.report_stale:
+            return matrix.report_stale(ROOT)
+        wrong = matrix.check_python()
+        if wrong:
+            print(wrong)
+            return 2
+        return matrix.run(args.columns or None, ROOT, args.atlas, args.skip_current)
+    if args.command == "lock":
+        return environments.write_requirements_lock(ROOT)
     if args.command == "run-blocks":
-        from tools.execute import child_main
-
-        return child_main(args.given, args.answer)
+        return elsewhere.child_main(args.given, args.answer)
     return 2
 
 

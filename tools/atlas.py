@@ -1,14 +1,9 @@
 """The behaviour atlas: every way to call a model (grid.CALLS) x every way to write it
 (grid.STYLES) x what stands in front of it (grid.FRONTS), measured per observed layer
-by snippets/atlas/grid.py, on each version column. `make matrix` runs the full grid
-on every column and writes versions/atlas/<column>.json; `make test` runs a covering
-subset (every pair of axis values at least once) on the pinned Keras 3 and Keras 2
-columns and compares it with the record (tests/test_atlas.py).
-
-Cells run as blocks through tools.execute, several cells per block (a fork pays the
-Keras import once): each block is grid.py's text followed by a few lines that run its
-cells and print one JSON line per cell. Running grid.py's text, not importing it, lets
-the mutation test flip a `training=` literal in it and see the atlas change."""
+by snippets/atlas/grid.py on each column, recorded in versions/atlas/<column>.json.
+A cell runs as part of a block: grid.py's text (its Keras 2 twin on a Keras 2 column)
+and a few lines that print one JSON line per cell; running the text, not importing
+it, lets the mutation test flip a literal in it and see the atlas change."""
 
 from __future__ import annotations
 
@@ -19,12 +14,12 @@ import json
 import pathlib
 
 from tools import ROOT, costs
-from tools.pages import Block
-from tools.twins import KERAS2, LEGACY_LINES
+from tools.snippets import KERAS2, Block, twin_of, twin_text
 
 GRID = "snippets/atlas/grid.py"
-RECORDS = "versions/atlas"
+ATLAS_RECORDS = "versions/atlas"  # versions/atlas/<column>.json, committed
 PER_BLOCK = 8  # cells per fork: the Keras import is paid once per block
+FULL, PAIRWISE = "full", "pairwise"  # the grids a record may hold
 
 
 def axes(root: pathlib.Path = ROOT) -> dict[str, tuple[str, ...]]:
@@ -59,6 +54,11 @@ def pairwise(root: pathlib.Path = ROOT) -> list[tuple[str, str, str]]:
         for i, call in enumerate(a["call"])
         for j, style in enumerate(a["style"])
     ]
+
+
+def cells(grid: str, root: pathlib.Path = ROOT) -> list[tuple[str, str, str]]:
+    """The cells of a grid by its name (FULL, PAIRWISE); none for any other name."""
+    return {FULL: full, PAIRWISE: pairwise}.get(grid, lambda root: [])(root)
 
 
 def covers_every_pair(cells: list[tuple[str, str, str]], root=ROOT) -> bool:
@@ -97,14 +97,15 @@ def blocks(
     if not cells:
         return []
     text = grid_text if grid_text is not None else (root / GRID).read_text("utf-8")
-    if flavour == KERAS2:
-        text = f"{LEGACY_LINES}\n\n{text}"
+    snippet = GRID
+    if flavour == KERAS2:  # the committed twin's text, as a reader pastes it
+        text, snippet = twin_text(text), twin_of(GRID)
     found = []
     for start in range(0, len(cells), PER_BLOCK):
         chunk = cells[start : start + PER_BLOCK]
         code = text + RUNNER.format(cells=[tuple(c) for c in chunk])
         found.append(
-            Block(f"atlas ({flavour})", start + 1, code, GRID, None, None, root)
+            Block(f"atlas ({flavour})", start + 1, code, snippet, None, None, root)
         )
     return found
 
@@ -146,12 +147,17 @@ def record(column, cells: dict[str, dict], grid: str, root=ROOT) -> dict:
 
 
 def record_path(column: str, root: pathlib.Path = ROOT) -> pathlib.Path:
-    return root / RECORDS / f"{column}.json"
+    return root / ATLAS_RECORDS / f"{column}.json"
 
 
 def load(column: str, root: pathlib.Path = ROOT) -> dict | None:
     path = record_path(column, root)
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def is_current(record: dict | None, root: pathlib.Path = ROOT) -> bool:
+    """Whether an atlas record was made by grid.py as it is now."""
+    return bool(record) and record.get("hash") == grid_hash(root)
 
 
 def differences(recorded: dict[str, dict], measured: dict[str, dict]) -> list[str]:

@@ -12,13 +12,15 @@ import pathlib
 import tempfile
 import time
 
-from tools import ROOT, matrix, mutants, site
-from tools.execute import judge, run_many
+from tools import ROOT, mutants, site
+from tools.columns import COLUMNS
+from tools.execute import run_many
 from tools.pages import collect
-from tools.twins import source_of, twin_of
+from tools.records import NOT_YET, load_records, result
+from tools.snippets import not_applicable, source_of, twin_of
 
 
-def check(only: list[str], root: pathlib.Path = ROOT) -> int:
+def run(only: list[str], root: pathlib.Path = ROOT) -> int:
     began = time.monotonic()
     collection = collect(root)
     wanted = set()
@@ -34,9 +36,9 @@ def check(only: list[str], root: pathlib.Path = ROOT) -> int:
         print(f"FAILED {problem}")
 
     for block, outcome in zip(blocks, run_many(blocks), strict=True):
-        problem = judge(block, outcome)
-        failed += problem is not None
-        print(problem or f"ok      {block.snippet} ({outcome.seconds:.1f} s)")
+        found = problem(block, outcome)
+        failed += found is not None
+        print(found or f"ok      {block.snippet} ({outcome.seconds:.1f} s)")
     ran = time.monotonic()
 
     done = mutants.run(blocks)
@@ -48,16 +50,13 @@ def check(only: list[str], root: pathlib.Path = ROOT) -> int:
     print(text)
     mutated = time.monotonic()
 
-    records = matrix.load_records(root)
+    records = load_records(root)
     for block in blocks:
         late = [
-            name
-            for name, record in records.items()
-            if not record.get("error")
-            and not matrix.fresh(
-                record["snippets"].get(block.snippet), block.snippet, root
-            )
-            and matrix.not_applicable(block.snippet, _column(name)) is None
+            column.name
+            for column in COLUMNS
+            if not not_applicable(block.snippet, column.flavour)
+            and result(records.get(column.name), block.snippet, column, root) == NOT_YET
         ]
         if late:
             print(
@@ -78,10 +77,3 @@ def check(only: list[str], root: pathlib.Path = ROOT) -> int:
         f"total {end - began:.1f} s: {'ok' if not failed else f'{failed} FAILED'}"
     )
     return 1 if failed else 0
-
-
-def _column(name: str) -> matrix.Column:
-    return next(
-        (c for c in matrix.COLUMNS if c.name == name),
-        matrix.Column(name, name, "", matrix.KERAS3),
-    )

@@ -1,14 +1,10 @@
-"""The side table: each headline statement of the site (the home table, the cheat sheet,
-the onboarding block teams paste as it is) tied to the atlas cells it speaks of, and
-the one reading of it: `contradictions` (tests/test_atlas.py fails on any) and
-`holding` (the Keras 3 releases a page's `<!-- keras-range: atlas:<file> -->` names,
-hooks/versions_table.py).
-
-A row names the page, the text that must stand there (so a reworded row is tied again,
-not silently dropped), the calls, model styles and front layers it speaks of, and the
-label it claims for each layer. `unless` pairs an exception's wording with the model
-style it excuses: the style is left out only while the page states the exception, so
-a row that loses its "except ..." fails against the atlas (tests/test_atlas.py)."""
+"""The side table: each headline statement of the site (home table, cheat sheet,
+onboarding block) tied to the atlas cells it speaks of, and the one reading of it:
+`contradictions` (tests/test_atlas.py fails on any) and `holding` (the releases a
+`keras-range: atlas:<file>` marker names). A row holds the words that must stand on
+the page, the calls, styles and fronts it speaks of, and the label it claims per
+layer; `unless` pairs an exception's words with the style it excuses while the page
+states it."""
 
 from __future__ import annotations
 
@@ -17,6 +13,8 @@ import itertools
 import pathlib
 
 from tools import ROOT, atlas
+from tools.columns import COLUMNS, released
+from tools.snippets import KERAS2, KERAS3
 
 ALL = "*"
 NO_TRAINING = "subclass without training"
@@ -28,7 +26,7 @@ IDLE = {"bn": "inference", "dropout": "idle", "noise": "idle", "lstm": "idle"}
 class Headline:
     page: str  # docs/index.md, or an included file such as the onboarding block
     says: str  # the statement's own words, which must stand on the page
-    flavour: str  # "keras3" or "keras2": the released columns of that flavour
+    flavour: str  # KERAS3 or KERAS2: the released columns of that flavour
     calls: tuple[str, ...]
     expect: dict  # layer -> the label the statement claims
     styles: tuple[str, ...] | str = ALL
@@ -63,8 +61,8 @@ ONBOARDING = "snippets/onboarding/training_state.md"
 def both(page, says, calls, expect, keras3=(), keras2=(), **more):
     """The statement on each flavour, with the exceptions the page states for it."""
     return [
-        Headline(page, says, "keras3", calls, expect, unless=keras3, **more),
-        Headline(page, says, "keras2", calls, expect, unless=keras2, **more),
+        Headline(page, says, KERAS3, calls, expect, unless=keras3, **more),
+        Headline(page, says, KERAS2, calls, expect, unless=keras2, **more),
     ]
 
 
@@ -81,7 +79,7 @@ HEADLINES = [
     Headline(
         ONBOARDING,
         "Train step: `model(x, training=True)`",
-        "keras3",
+        KERAS3,
         TRAIN_CALLS,
         TRAINS,
         unless=(("passes `training=training` on", PINNED),),
@@ -110,7 +108,7 @@ HEADLINES = [
     Headline(
         ONBOARDING,
         "Eval step: `model(x, training=False)`, or `model.predict(x)` outside a step",
-        "keras3",
+        KERAS3,
         ("model(x, training=False)", "predict"),
         IDLE,
         # the block's own rule: every `call` we write takes `training=None`
@@ -119,7 +117,7 @@ HEADLINES = [
     Headline(
         CHEATSHEET,
         "can train BatchNormalization on the evaluation data",
-        "keras3",
+        KERAS3,
         ("model(x)",),
         {"bn": "trains"},
         fronts=("Resizing",),
@@ -182,7 +180,7 @@ HEADLINES = [
     Headline(
         "docs/precedence.md",
         "a `training=False` written while *building* a Functional model is",
-        "keras3",
+        KERAS3,
         TRAIN_CALLS,
         {"bn": "trains", "dropout": "active"},
         styles=(BASE,),
@@ -203,7 +201,7 @@ HEADLINES = [
     Headline(
         "docs/preprocessing.md",
         "layer is in a Sequential or Functional model, a bare call is not inference",
-        "keras3",
+        KERAS3,
         ("model(x)",),
         {"augment": "active"},
         styles=("Sequential", "Functional"),
@@ -211,7 +209,7 @@ HEADLINES = [
     Headline(
         "docs/preprocessing.md",
         "augments the evaluation data (on Keras 2 in every model style)",
-        "keras2",
+        KERAS2,
         ("model(x)",),
         {"augment": "active"},
     ),
@@ -219,7 +217,7 @@ HEADLINES = [
         Headline(
             page,
             says,
-            "keras3",
+            KERAS3,
             ("model(x)",),
             {"bn": "trains"},
             fronts=(front,),
@@ -275,8 +273,6 @@ def contradictions(
 ) -> list[str]:
     """Where the atlas says otherwise than a headline statement: on `columns` (default:
     every released column of its flavour with a record)."""
-    from tools.matrix import COLUMNS
-
     text = (root / headline.page).read_text(encoding="utf-8")
     if headline.says not in text:
         return [
@@ -288,9 +284,7 @@ def contradictions(
     chosen = {k: axes[k] if v == ALL else v for k, v in pick.items()}
     excused = {style for words, style in headline.unless if words in text}
     if columns is None:
-        columns = [
-            c for c in COLUMNS if c.flavour == headline.flavour and not c.next_release
-        ]
+        columns = released(COLUMNS, headline.flavour)
     columns = [c for c in columns if records.get(c.name)]
     found, matched = [], 0
     for column, (call, style, front) in itertools.product(
@@ -338,7 +332,7 @@ OUTSIDE_THE_ATLAS = {
 }
 
 
-def statements(page: str, flavour: str = "keras3") -> list[Headline]:
+def statements(page: str, flavour: str = KERAS3) -> list[Headline]:
     """The statements tied to one file (a page, or an included file)."""
     return [h for h in HEADLINES if h.page == page and h.flavour == flavour]
 
@@ -346,7 +340,6 @@ def statements(page: str, flavour: str = "keras3") -> list[Headline]:
 def holding(page: str, column, records: dict, root: pathlib.Path = ROOT) -> bool | None:
     """Whether every Keras 3 statement of `page` agrees with the column's atlas; None
     when the column has no atlas record made by the engine as it is."""
-    record = records.get(column.name)
-    if not record or record.get("hash") != atlas.grid_hash(root):
+    if not atlas.is_current(records.get(column.name), root):
         return None
     return not any(contradictions(h, records, [column], root) for h in statements(page))

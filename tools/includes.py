@@ -1,40 +1,61 @@
-"""How a page refers to snippets: the one reader of `--8<--` include lines and of the
-one-line example markers. Runs nothing, imports nothing heavy.
+"""What a page's Markdown says to the machinery: its `--8<--` includes, the five markers
+(defined here side by side), which snippets the pages show (`shown`), and the one rule
+on its wording (`forecast`). Runs nothing; imports nothing heavy.
 
-A page shows a snippet with its output in one line:
-
-    <!-- example: why/dropout_only_in_training.py -->   the snippet, then its output
-    <!-- pair: pitfalls/value_leak.py -->               a "Keras 3" tab and a "Keras 2"
-                                                        tab (the generated twin), each
-                                                        with its output
-
-`expand()` turns each marker into the Markdown it stands for (fenced blocks holding
-`--8<--` includes, the output block marked for pytest-codeblocks), at the marker's
-indentation. The site does it with `MarkerExtension` (registered by hooks/includes.py,
-before pymdownx.snippets), and tools.pages with the same function, so the runner and
-pytest-codeblocks see exactly what a reader sees. `scan()` lists a page's includes,
-each with the page line it comes from and the section it stands in."""
+`expand()` turns each example/pair marker into the fenced blocks it stands for, at the
+marker's indentation; the site (hooks/includes.py) and the page reader (tools.pages)
+both call it, so the runner sees exactly what a reader sees."""
 
 from __future__ import annotations
 
 import dataclasses
+import pathlib
 import re
 
-from tools.twins import twin_of
+from tools import ROOT
+from tools.snippets import from_root, rel, twin_of
 
 INCLUDE = re.compile(r"""^(?P<indent>\s*)-+8<-+\s+(["'])(?P<target>[^"']+)\2\s*$""")
-MARKER = re.compile(
+# The markers. `<!-- example: t/n.py -->`: the snippet and its output; `<!-- pair:
+# t/n.py -->`: a "Keras 3" and a "Keras 2" tab (the twin), each with its output.
+EXAMPLE = re.compile(
     r"^(?P<indent>[ \t]*)<!--\s*(?P<kind>example|pair):\s*(?P<target>\S+\.py)\s*-->\s*$"
 )
+# `<!-- versions: table -->`: the claim x column table; `<!-- versions: t/n.py -->`:
+# the line "Versions: holds on ..." for one snippet (hooks/versions_table.py)
+VERSIONS = re.compile(r"^(?P<indent>\s*)<!--\s*versions:\s*(?P<what>\S+)\s*-->\s*$")
+# `<!-- next-output: t/n.py -->`: what that snippet printed on the next release
+NEXT_OUTPUT = re.compile(
+    r"^(?P<indent>\s*)<!--\s*next-output:\s*(?P<what>\S+)\s*-->\s*$"
+)
+# `<!-- keras-range: t/a.py t/b.py atlas:<file> -->`, anywhere in a line: the Keras 3
+# releases on which every named claim holds (and every statement of <file> agrees
+# with the atlas)
+KERAS_RANGE = re.compile(r"<!--\s*keras-range:\s*(?P<what>[^>]+?)\s*-->")
+ATLAS_FILE = "atlas:"  # how a keras-range marker names a file of the side table
+ATLAS_PICKER = re.compile(r"^\s*<!--\s*atlas:\s*picker\s*-->\s*$")  # hooks/atlas.py
+
 HEADING = re.compile(r"^(?P<hashes>#{1,6})\s+(?P<text>.+?)\s*$")
 ANCHOR = re.compile(r"\s*\{[^}]*#(?P<id>[\w-]+)[^}]*\}\s*$")
 EXPECTED = "<!--pytest-codeblocks:expected-output-->"
+# what a sentence that predicts a release says; the site says what the nightly measured
+FORECAST = re.compile(
+    r"\b(expected to (change|stay|keep|be fixed)|will (change|be fixed|stop|no longer)"
+    r"|is (likely|set) to change|should (change|stay on) (in|with) the next)",
+    re.IGNORECASE,
+)
+
+
+def forecast(line: str) -> str | None:
+    """The forecast phrase in a line of prose, if any (a strict build fails on it)."""
+    found = FORECAST.search(line)
+    return found[0] if found else None
 
 
 def _example(target: str) -> list[str]:
     out = target.removesuffix(".py") + ".out"
     return [
-        f'```python title="snippets/{target}"',
+        f'```python title="{from_root(target)}"',
         f'--8<-- "{target}"',
         "```",
         "",
@@ -63,7 +84,7 @@ def expand(lines: list[str]) -> list[tuple[str, int]]:
     """Each marker replaced by what it stands for; every line with its page line."""
     out: list[tuple[str, int]] = []
     for lineno, line in enumerate(lines, start=1):
-        m = MARKER.match(line)
+        m = EXAMPLE.match(line)
         if not m:
             out.append((line, lineno))
             continue
@@ -100,41 +121,37 @@ def scan(text: str) -> list[Include]:
     return found
 
 
-try:  # the Markdown extension, where Markdown is installed (the site's environment)
-    from markdown.extensions import Extension
-    from markdown.preprocessors import Preprocessor
+def page_includes(docs: pathlib.Path) -> list[tuple[str, Include]]:
+    """Every include of every page under docs, as (page relative to docs, include)."""
+    return [
+        (page.relative_to(docs).as_posix(), include)
+        for page in sorted(docs.rglob("*.md"))
+        for include in scan(page.read_text(encoding="utf-8"))
+    ]
 
-    class MarkerPreprocessor(Preprocessor):
-        def run(self, lines: list[str]) -> list[str]:
-            return [text for text, _ in expand(lines)]
 
-    class MarkerExtension(Extension):
-        """Expands the example/pair markers before pymdownx.snippets reads includes."""
+@dataclasses.dataclass(frozen=True, order=True)
+class Shown:
+    page: str  # where it is first shown, relative to docs/
+    anchor: str  # the section ("" for a notebook page)
+    position: int  # the order in which the pages first show the snippets
 
-        def extendMarkdown(self, md) -> None:  # noqa: N802 (Markdown's API)
-            # pymdownx.snippets runs at priority 32: run first
-            md.preprocessors.register(MarkerPreprocessor(md), "snippet_markers", 33)
 
-    class _Substitute(Preprocessor):
-        def __init__(self, md, replace) -> None:
-            super().__init__(md)
-            self.replace = replace
-
-        def run(self, lines: list[str]) -> list[str]:
-            return [self.replace(line) for line in lines]
-
-    class SubstituteExtension(Extension):
-        """Replaces text in the page after pymdownx.snippets has included the files
-        and before code blocks are formed, so a value computed at build time (the
-        site's address, a Keras range) reaches an included block as plain text."""
-
-        def __init__(self, name: str, replace, **kwargs) -> None:
-            super().__init__(**kwargs)
-            self.name, self.replace = name, replace
-
-        def extendMarkdown(self, md) -> None:  # noqa: N802 (Markdown's API)
-            # after pymdownx.snippets (32), before superfences' code blocks (25)
-            md.preprocessors.register(_Substitute(md, self.replace), self.name, 31)
-
-except ImportError:  # a matrix column's environment: no Markdown, no site
-    pass
+def shown(docs: pathlib.Path, root: pathlib.Path = ROOT) -> dict[str, Shown]:
+    """Which snippets the pages show: snippets/<topic>/<name>.py -> where it is first
+    shown. A page shows each .py file it includes; a notebook page (a symlink under
+    docs/ to a snippet) shows its target. The build, the records and the matrix ask
+    this one function."""
+    found: dict[str, Shown] = {}
+    by_page: dict[str, list[Include]] = {}
+    for page, include in page_includes(docs):
+        by_page.setdefault(page, []).append(include)
+    for path in sorted(docs.rglob("*")):
+        page = path.relative_to(docs).as_posix()
+        if path.suffix == ".py" and path.is_symlink():
+            found.setdefault(rel(path.resolve(), root), Shown(page, "", len(found)))
+        for include in by_page.get(page, []):
+            if include.target.endswith(".py"):
+                snippet = from_root(include.target)
+                found.setdefault(snippet, Shown(page, include.anchor, len(found)))
+    return found

@@ -1,10 +1,10 @@
 """Mutation test of the proofs: flip each `training=True/False` literal (in calls and in
-`call` signatures) and each `set_learning_phase(0/1)` argument in a snippet's code, one
-at a time, and run the mutant through the runner. A flip is caught when the mutant fails
-or prints something other than the recorded output (the runner stops a mutant at its
-first line that differs). A flip that cannot matter must say
-why on its own line with a `# flip-safe: <reason>` comment; such a flip is not run (it
-counts as not caught: at most 10 % of the flips may be flip-safe)."""
+`call` signatures) and each `set_learning_phase(0/1)` argument, one at a time, and run
+the mutant; it is caught when it fails or prints other than the recorded output (the
+runner stops it at its first line that differs). A flip that cannot matter says why
+with a `# flip-safe: <reason>` comment on its line, and is not run. What was found is
+kept per snippet content in tests/mutants.json, and recalled while a snippet is as it
+was."""
 
 from __future__ import annotations
 
@@ -15,10 +15,11 @@ import json
 import pathlib
 
 from tools import ROOT
-from tools.execute import SAME, run_many, verdict
-from tools.pages import Block
+from tools.execute import run_many
+from tools.snippets import Block, source_hash
+from tools.verdicts import SAME, first_difference, verdict
 
-RECORD = "versions/mutants.json"  # what `make mutants` found, per snippet content
+RECORD = "tests/mutants.json"  # what `make mutants` found, per snippet content
 
 SAFE = "# flip-safe:"
 PHASE_CALLS = {"set_learning_phase", "learning_phase_scope"}
@@ -121,7 +122,7 @@ def run(blocks: list[Block], jobs: int | None = None) -> list[Flip]:
             flip.caught, flip.how = False, f"flip-safe: {flip.safe_reason} (not run)"
     todo = [flip for flip in found if not flip.safe_reason]
     mutated = (
-        run_many([f.mutant() for f in todo], jobs, stop_at_difference=True)
+        run_many([f.mutant() for f in todo], jobs, stop_when=first_difference)
         if todo
         else []
     )
@@ -158,21 +159,20 @@ def load(root: pathlib.Path = ROOT) -> dict:
 
 
 def save(done: list[Flip], root: pathlib.Path = ROOT, everything=False) -> None:
-    """Write (merge) what these flips found into RECORD, per snippet: its content hash
-    and, per flip, whether it was caught (the how is not kept: it may depend on when
-    the runner saw the first differing line). everything: these are all the flips
-    (a full `make mutants`), so entries of snippets no longer shown go."""
-    from tools.matrix import source_hash
-
+    """Write what these flips found into RECORD, per snippet: its content hash and, per
+    flip, whether it was caught (the how is not kept: it may depend on when the runner
+    saw the first differing line). A snippet's entry is replaced as a whole; the other
+    snippets' entries stay, unless `everything` (a full `make mutants`: entries of
+    snippets no longer shown go)."""
     record = (not everything and load(root)) or {
         "pins": pins_hash(root),
         "snippets": {},
     }
-    for flip in done:
-        snippet = flip.block.snippet
-        entry = record["snippets"].setdefault(snippet, {})
-        entry["hash"] = source_hash(snippet, root)
-        entry.setdefault("flips", {})
+    for snippet in {flip.block.snippet for flip in done}:
+        record["snippets"][snippet] = {
+            "hash": source_hash(snippet, root),
+            "flips": {},
+        }
     for flip in done:
         entry = record["snippets"][flip.block.snippet]
         entry["flips"][flip.name] = bool(flip.caught)
@@ -187,8 +187,6 @@ def run_or_recall(blocks: list[Block], root: pathlib.Path = ROOT) -> list[Flip]:
     output, imported modules and pins are as they were when its flips ran and were all
     recorded; run now for every other snippet (incremental, as a mutation tool's cache,
     but committed: `make mutants` rewrites it, the matrix workflow checks it)."""
-    from tools.matrix import source_hash
-
     record = load(root).get("snippets", {})
     fresh, stale = [], []
     for block in blocks:

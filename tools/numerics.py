@@ -1,12 +1,9 @@
-"""Guard: outputs must not depend on the CPU's numerics. Every snippet that computes
-with floating point in a training loop runs with oneDNN's optimisations switched the
-other way (TF_ENABLE_ONEDNN_OPTS) and one intra-op thread, and must print exactly its
-record, which `make outputs` wrote under the default numerics. A float printed on a
-rounding edge fails here, on one machine, instead of on a reader's.
-
-`make test` runs these blocks only this way (`suite`: one run per block, not two);
-`make numerics` runs them so on their own; the pinned column of `make matrix` runs
-every block under the default numerics in a fresh interpreter."""
+"""Guard: outputs must not depend on the CPU's numerics. Every snippet that trains with
+floating point runs with oneDNN's optimisations switched the other way and one
+intra-op thread, and must print exactly its record (made under the default numerics):
+a float on a rounding edge fails here, not on a reader's machine. `suite` is how
+`make test` runs all its blocks (these ones only this way); `make numerics` runs them
+alone."""
 
 from __future__ import annotations
 
@@ -15,8 +12,11 @@ import re
 import tempfile
 
 from tools import ROOT
-from tools.execute import SHARED_SLOTS, Elsewhere, hold_a_core, judge
-from tools.pages import Block, collect
+from tools.elsewhere import Elsewhere
+from tools.execute import SHARED_SLOTS, hold_a_core
+from tools.pages import collect
+from tools.snippets import Block
+from tools.verdicts import problem
 
 TRAINS = re.compile(r"\.fit\(|apply_gradients|GradientTape|train_on_batch|\.minimize\(")
 
@@ -88,4 +88,4 @@ def run(root=ROOT) -> dict[str, str | None]:
     interpreter; {block id: problem or None}."""
     blocks = trainers(collect(root).snippets())
     _, done = start(blocks).result()
-    return {b.id: judge(b, o) for b, o in zip(blocks, done, strict=True)}
+    return {b.id: problem(b, o) for b, o in zip(blocks, done, strict=True)}

@@ -1,86 +1,30 @@
 """Read the pages as a reader sees them and collect their code blocks; report broken
 contracts. Runs nothing.
 
-A page's one-line example markers are expanded first (tools.includes, as the site
-does), then each line that holds a `--8<--` include is expanded on its own by the
-pymdownx.snippets preprocessor configured exactly as mkdocs.yml declares it, so every
-expanded line remembers the page line and snippet file it came from. pytest-codeblocks'
-`extract_from_buffer` then finds the blocks and their
-`<!--pytest-codeblocks:expected-output-->` blocks in the expanded text.
-
-`collect()` returns a `Collection`: the blocks, the problems, and the one rule for
-which block stands for a snippet (`Collection.snippets()`)."""
+Markers are expanded (tools.includes), then each include line by pymdownx.snippets
+configured as mkdocs.yml declares it, so every line remembers its page line and file;
+pytest-codeblocks' `extract_from_buffer` finds the blocks and their outputs. `collect()`
+returns the blocks, the problems, and which block stands for a snippet."""
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import io
 import pathlib
 import re
 
-from tools import ROOT, includes
-from tools.site import load_mkdocs_config
-from tools.twins import twin_source, twins
+from tools import ROOT, includes, site
+from tools.snippets import (
+    FOLDER,
+    Block,
+    imported_siblings,
+    rel,
+    twin_source,
+    twins,
+)
 
 PY_LANGS = {"python", "py", "python3"}
-INCLUDE = includes.INCLUDE
 MISSING = "<missing include>"
-MAX_COLUMNS = 88
-
-
-@dataclasses.dataclass(frozen=True)
-class Block:
-    page: str  # docs/why.md (relative to the project root)
-    line: int  # line of the opening fence on the page
-    code: str  # the code as the reader sees it (includes expanded)
-    snippet: str  # snippets/why/x.py: the file shown
-    expected: str | None  # the expected output the page shows, if any
-    expected_from: str | None  # the file that expected output was included from
-    root: pathlib.Path = dataclasses.field(default=ROOT, compare=False)
-
-    @property
-    def id(self) -> str:
-        return f"{self.page}::line {self.line} ({self.snippet})"
-
-    @property
-    def path(self) -> pathlib.Path:
-        return self.root / self.snippet
-
-    @property
-    def out_file(self) -> pathlib.Path:
-        return self.path.with_suffix(".out")
-
-
-def imported_siblings(path: pathlib.Path) -> set[pathlib.Path]:
-    """The modules beside `path` that it imports, recursively (a snippet's helpers)."""
-    seen: set[pathlib.Path] = set()
-    todo = [path]
-    while todo:
-        try:
-            tree = ast.parse(todo.pop().read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, UnicodeDecodeError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
-                names = [node.module]
-            else:
-                continue
-            for name in names:
-                sibling = path.parent / f"{name.split('.')[0]}.py"
-                if sibling.is_file() and sibling not in seen:
-                    seen.add(sibling)
-                    todo.append(sibling)
-    return seen
-
-
-def rel(path: pathlib.Path, root: pathlib.Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def snippet_preprocessor(root: pathlib.Path):
@@ -88,7 +32,7 @@ def snippet_preprocessor(root: pathlib.Path):
     and the docs folder."""
     import markdown
 
-    cfg = load_mkdocs_config(root, plugins=False)  # the Markdown settings suffice
+    cfg = site.load_mkdocs_config(root, plugins=False)  # the Markdown settings suffice
     name = "pymdownx.snippets"
     if name not in cfg["markdown_extensions"]:
         raise RuntimeError(
@@ -112,7 +56,7 @@ def _expand(page: pathlib.Path, root: pathlib.Path, pre, problems: list[str]):
                 f"{rel_page}:{lineno}: block-form `--8<--` includes are not supported; "
                 f'write one `--8<-- "file"` line per include'
             )
-        m = INCLUDE.match(raw)
+        m = includes.INCLUDE.match(raw)
         if not m:
             lines.append(raw)
             origin.append((lineno, None))
@@ -269,20 +213,21 @@ def collect(root: pathlib.Path = ROOT) -> Collection:
     shown = sorted(f for f in included if f.endswith(".py"))
     for name in shown:  # a module a shown snippet imports is part of it, not an orphan
         included |= {rel(s, root) for s in imported_siblings(root / name)}
+    columns = site.line_length()
     for name in shown:
         for n, text in enumerate(
             (root / name).read_text(encoding="utf-8").splitlines(), start=1
         ):
-            if len(text) > MAX_COLUMNS:
+            if len(text) > columns:
                 problems.append(
                     f"{name}:{n}: {len(text)} characters; lines shown on the site "
-                    "stay within "
-                    f"{MAX_COLUMNS} so code blocks do not scroll sideways"
+                    f"stay within {columns} (ruff.toml's line-length) so code blocks "
+                    "do not scroll sideways"
                 )
     nb = notebook_blocks(docs, root)
     blocks += nb
     included |= {b.snippet for b in nb}
-    for f in sorted((root / "snippets").rglob("*")):
+    for f in sorted((root / FOLDER).rglob("*")):
         if (
             f.suffix in {".py", ".out"}
             and "__pycache__" not in f.parts
@@ -302,5 +247,12 @@ def collect(root: pathlib.Path = ROOT) -> Collection:
             problems.append(
                 f"{rel(twin, root)}: out of date with {rel(source, root)}; "
                 "run `make twins`"
+            )
+    found = {b.snippet for b in blocks}
+    for snippet, where in includes.shown(docs, root).items():
+        if snippet not in found and (root / snippet).is_file():
+            problems.append(
+                f"{rel(docs / where.page, root)}: includes {snippet} outside a Python "
+                "code block; show a snippet in a ```python block (or with a marker)"
             )
     return Collection(blocks, problems)

@@ -1,13 +1,10 @@
-"""The site helpers that the tests and the benchmarks share: the strict build, a quiet
-local HTTP server, headless Chromium, the mkdocs configuration, and axe-core (the
-accessibility engine that the browser tests inject into every page).
-
-    from tools import site
+"""The site helpers that tests and benchmarks share: the strict build, mkdocs.yml as
+mkdocs reads it (its docs folder), the widest line code may have (ruff.toml), a quiet
+local HTTP server, headless Debian Chromium, and axe-core for the browser tests.
 
     ok, log = site.build(tmp / "site")
     with site.serve(tmp / "site") as url, site.chromium() as browser:
-        browser.new_page().goto(url)
-"""
+        browser.new_page().goto(url)"""
 
 from __future__ import annotations
 
@@ -19,6 +16,7 @@ import pathlib
 import subprocess
 import sys
 import threading
+import tomllib
 import warnings
 from collections.abc import Iterator
 
@@ -131,3 +129,17 @@ def load_mkdocs_config(root: pathlib.Path = ROOT, plugins: bool = True):
         if plugins:
             return load_config(str(root / "mkdocs.yml"))
         return load_config(str(root / "mkdocs.yml"), plugins=[])
+
+
+def docs_dir(root: pathlib.Path = ROOT) -> pathlib.Path:
+    """The pages' folder as mkdocs.yml declares it (`docs_dir`)."""
+    return pathlib.Path(load_mkdocs_config(root, plugins=False)["docs_dir"])
+
+
+@functools.cache
+def line_length() -> int:
+    """The widest line the project's code may have (ruff.toml's line-length): code
+    blocks shown on the site do not scroll sideways within it."""
+    return tomllib.loads((ROOT / "ruff.toml").read_text(encoding="utf-8"))[
+        "line-length"
+    ]
