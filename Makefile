@@ -53,15 +53,22 @@ $(READY): requirements.lock
 	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements.lock
 	@touch $(READY)
 
+# The checker package (checker/), built into a wheel and installed with --no-deps: the snippets
+# import it as a reader's project would. Rebuilt whenever a file of checker/ changes.
+CHECKER_READY := $(VENV)/.checker-installed
+$(CHECKER_READY): $(READY) $(shell find checker -type f -not -path '*/__pycache__/*' 2>/dev/null)
+	$(PY) -m tools package
+	@touch $(CHECKER_READY)
+
 # axe-core for the accessibility checks of the browser tests, pinned in package-lock.json
 $(NODE_READY): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(NODE_READY)
 
-serve: $(READY)
+serve: $(CHECKER_READY)
 	SITE_URL=http://$(HOST):$(PORT)/ $(VENV)/bin/mkdocs serve --dev-addr $(HOST):$(PORT) --livereload
 
-test: $(READY) $(if $(wildcard package-lock.json),$(NODE_READY)) lint
+test: $(CHECKER_READY) $(if $(wildcard package-lock.json),$(NODE_READY)) lint
 	$(PY) -m pytest
 
 lint: $(READY)
@@ -69,32 +76,32 @@ lint: $(READY)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/zizmor --offline --quiet .github/workflows/
 
-outputs: $(READY)
+outputs: $(CHECKER_READY)
 	$(PY) -m tools outputs $(ONLY)
 
-costs: $(READY) $(if $(wildcard package-lock.json),$(NODE_READY))
+costs: $(CHECKER_READY) $(if $(wildcard package-lock.json),$(NODE_READY))
 	$(PY) -m pytest --record-costs --durations=12
 
 twins: $(READY)
 	$(PY) -m tools twins
 
-mutants: $(READY)
+mutants: $(CHECKER_READY)
 	$(PY) -m tools mutants $(ONLY)
 
-numerics: $(READY)
+numerics: $(CHECKER_READY)
 	$(PY) -m tools numerics
 
-build: $(READY)
+build: $(CHECKER_READY)
 	$(VENV)/bin/mkdocs build --strict --site-dir site
 
-bench: $(READY)
+bench: $(CHECKER_READY)
 	REF="$(REF)" $(PY) -m bench.runner_speed
 	$(if $(REF),,$(PY) -m bench.contributor_loop)
 	$(if $(REF),,$(PY) -m bench.page_weight)
 
 # The contributor loop: one snippet and its twin against their records, their mutants,
 # the strict build (about half a minute); `make check ONLY=snippets/<topic>/<name>.py`
-check: $(READY)
+check: $(CHECKER_READY)
 	@test -n "$(ONLY)" || { echo 'usage: make check ONLY=snippets/<topic>/<name>.py'; exit 2; }
 	$(PY) -m tools check $(ONLY)
 
@@ -103,7 +110,7 @@ lock: $(READY)
 	$(PY) -m tools lock
 
 # Which versions: one cached venv per TensorFlow release under .matrix/, one record per column in versions/
-matrix: $(READY)
+matrix: $(CHECKER_READY)
 	$(PY) -m tools matrix --atlas $(or $(ATLAS),full) $(if $(STALE),--skip-current) $(COLUMNS)
 
 matrix-lock: $(READY)

@@ -315,3 +315,17 @@ def test_a_forecast_in_prose_fails_the_strict_build(tmp_path, caplog, line, erro
     errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert bool(errors) is error, errors
     assert not errors or "page.md:1: a forecast" in errors[0]
+
+
+def test_a_snippet_that_runs_pytest_is_not_applicable_on_the_columns(tmp_path):
+    """The columns install TensorFlow and matplotlib, no pytest: such a snippet is n/a
+    there (make test runs it), and says why."""
+    demo = tmp_path / "snippets/demo"
+    demo.mkdir(parents=True)
+    (demo / "uses_pytest.py").write_text(
+        'if __name__ == "__main__":\n    import pytest\n'
+    )
+    (demo / "plain.py").write_text("import numpy\n")
+    reason = not_applicable("snippets/demo/uses_pytest.py", KERAS3, tmp_path)
+    assert reason and "pytest" in reason and "make test" in reason
+    assert not_applicable("snippets/demo/plain.py", KERAS3, tmp_path) is None

@@ -11,7 +11,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 LAYERS = (
     ("snippets", "costs", "site"),  # a snippet; a block's limit; the built site
-    ("includes", "execute", "atlas"),  # a page's Markdown; running blocks; the atlas
+    ("includes", "execute", "atlas", "package"),  # Markdown; runs; atlas; the checker
     ("pages", "verdicts"),  # the blocks a reader sees; what a run is worth
     ("outputs", "mutants", "elsewhere", "environments"),  # records; other interpreters
     ("numerics", "columns"),  # the numerics guard; the version columns

@@ -15,6 +15,7 @@ from tools import (
     mutants,
     numerics,
     outputs,
+    package,
 )
 from tools.pages import collect
 from tools.snippets import source_of
@@ -75,6 +76,13 @@ def main(argv: list[str]) -> int:
         metavar=("OLD", "NEW"),
         help="fail when a result changed between two records of a column",
     )
+    p = sub.add_parser(
+        "package",
+        help="build the checker's wheel and sdist, install the wheel here (make)",
+    )
+    p.add_argument(
+        "--dist", metavar="DIR", help="only build them into DIR (the release workflow)"
+    )
     sub.add_parser(
         "lock",
         help="write requirements.lock from requirements.txt with hashes (make lock)",
@@ -129,6 +137,12 @@ def main(argv: list[str]) -> int:
             print(wrong)
             return 2
         return matrix.run(args.columns or None, ROOT, args.atlas, args.skip_current)
+    if args.command == "package" and args.dist:
+        for built in package.build(pathlib.Path(args.dist)):
+            print(built)
+        return 0
+    if args.command == "package":
+        return package.build_and_install(ROOT)
     if args.command == "lock":
         return environments.write_requirements_lock(ROOT)
     if args.command == "run-blocks":

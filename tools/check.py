@@ -55,7 +55,7 @@ def run(only: list[str], root: pathlib.Path = ROOT) -> int:
         late = [
             column.name
             for column in COLUMNS
-            if not not_applicable(block.snippet, column.flavour)
+            if not not_applicable(block.snippet, column.flavour, root)
             and result(records.get(column.name), block.snippet, column, root) == NOT_YET
         ]
         if late:

@@ -39,7 +39,7 @@ from tools.records import (
     record_path,
     stale,
 )
-from tools.snippets import Block, not_applicable, source_hash
+from tools.snippets import REPO_PACKAGES, Block, not_applicable, source_hash
 from tools.verdicts import NA, recorded_verdict, scrub
 
 # what a column's interpreter must not inherit from this process
@@ -68,14 +68,16 @@ def run_column(
         "error": None,
         "snippets": {},
     }
-    runs = [b for b in blocks if not not_applicable(b.snippet, column.flavour)]
+    runs = [b for b in blocks if not not_applicable(b.snippet, column.flavour, root)]
     cells = atlas.cells(atlas_grid, root)
     grid = atlas.blocks(cells, column.flavour, root)
     try:
         python = ensure_env(ENVS[column.env], root)
         overlays = [ensure_overlay(p, python, root) for p in column.overlay_pins()]
         env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-        env["PYTHONPATH"] = os.pathsep.join(str(p) for p in overlays)
+        # the repository's packages from their sources: the column's pins stay
+        packages = [(root / folder).parent for folder in REPO_PACKAGES.values()]
+        env["PYTHONPATH"] = os.pathsep.join(str(p) for p in overlays + packages)
         installed, outcomes = run_elsewhere(runs + grid, python, env)
     except (SetupError, ElsewhereError) as exc:
         record["error"] = f"could not be set up: {scrub(str(exc), root)}"
@@ -102,7 +104,7 @@ def run_column(
             return record
     by_snippet = dict(zip((b.snippet for b in runs), outcomes, strict=True))
     for block in blocks:
-        reason = not_applicable(block.snippet, column.flavour)
+        reason = not_applicable(block.snippet, column.flavour, root)
         entry = {"hash": hashes[block.snippet]}
         if reason:
             entry.update(result=NA, detail=reason)

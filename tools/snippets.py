@@ -14,6 +14,9 @@ import pathlib
 
 from tools import ROOT
 
+# the packages of this repository that a snippet may import -> where their modules are:
+# their files are part of the hash of every snippet that imports them
+REPO_PACKAGES = {"training_state_check": "checker/src/training_state_check"}
 FOLDER = "snippets"  # a path from the root starts here; an include's does not
 TWIN_DIR = "keras2"  # snippets/<topic>/keras2/<name>.py: the one mark of a twin
 KERAS2_SUFFIX = "_keras2"  # <topic>/<name>_keras2.py: hand-written, Keras 2 only
@@ -109,14 +112,26 @@ def twins(root: pathlib.Path = ROOT) -> dict[pathlib.Path, pathlib.Path]:
     }
 
 
-def not_applicable(snippet: str, column_flavour: str) -> str | None:
-    """Why a snippet does not run on a column of that flavour, or None when it does."""
+# what the version columns install besides TensorFlow (their Envs in tools/columns.py)
+NOT_ON_COLUMNS = ("pytest",)
+
+
+def not_applicable(
+    snippet: str, column_flavour: str, root: pathlib.Path = ROOT
+) -> str | None:
+    """Why a snippet does not run on a version column of that flavour, or None."""
     kind = flavour(snippet)
-    if kind == column_flavour:
-        return None
-    if kind == KERAS2:
+    if kind != column_flavour and kind == KERAS2:
         return "a Keras 2 snippet; this column runs the Keras 3 snippets"
-    return "a Keras 3 snippet; this column runs the Keras 2 snippets"
+    if kind != column_flavour:
+        return "a Keras 3 snippet; this column runs the Keras 2 snippets"
+    missing = sorted(imported_modules(root / snippet) & set(NOT_ON_COLUMNS))
+    if missing:
+        return (
+            f"it runs {', '.join(missing)}, which the version columns do not install; "
+            "`make test` runs it on both flavours"
+        )
+    return None
 
 
 # ---------------------------------------------------------------- a block, its sources
@@ -171,13 +186,57 @@ def imported_siblings(path: pathlib.Path) -> set[pathlib.Path]:
     return seen
 
 
+def imported_modules(path: pathlib.Path) -> set[str]:
+    """The top-level modules a file imports (anywhere in it)."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def imported_packages(path: pathlib.Path) -> set[str]:
+    """The packages of this repository (REPO_PACKAGES) that a snippet or the modules
+    beside it import."""
+    found = set()
+    for f in {path, *imported_siblings(path)}:
+        found |= imported_modules(f)
+    return found & set(REPO_PACKAGES)
+
+
+def package_files_of(name: str, root: pathlib.Path = ROOT) -> list[pathlib.Path]:
+    """The files of one of the repository's packages (REPO_PACKAGES), as its wheel
+    carries them."""
+    folder = root / REPO_PACKAGES[name]
+    return sorted(
+        f for f in folder.rglob("*") if f.is_file() and "__pycache__" not in f.parts
+    )
+
+
 def source_hash(snippet: str, root: pathlib.Path = ROOT) -> str:
     """A hash of what a snippet's result depends on in the repository: its text, its
-    recorded output, and the modules beside it that it imports."""
+    recorded output, the modules beside it that it imports, and the files of the
+    repository's packages it imports."""
     path = root / snippet
     siblings = imported_siblings(path)
+    package_files = [
+        f
+        for name in sorted(imported_packages(path))
+        for f in package_files_of(name, root)
+    ]
     digest = hashlib.sha256()
-    for f in [path, path.with_suffix(".out"), *sorted(siblings - {path})]:
+    for f in [
+        path,
+        path.with_suffix(".out"),
+        *sorted(siblings - {path}),
+        *package_files,
+    ]:
         name = f.relative_to(root).as_posix()
         data = f.read_bytes().replace(b"\r\n", b"\n") if f.is_file() else b"<none>"
         digest.update(name.encode() + b"\0" + data + b"\0")

@@ -1,21 +1,5 @@
-"""Drop-in check that a training loop runs every layer that depends on the training
-state in the right mode, observed the way you run it (Keras 3 and Keras 2).
-
-Copy this file into your project and call, once, on a model you can afford to train
-for a few steps:
-
-    check_training_state(model, train_step, eval_step, batch)  # your own steps
-    check_fit(model, x, y)  # a compiled model: fit, then evaluate and predict
-
-train_step(batch) and eval_step(batch) are your step functions, as you run them: a
-plain function, a tf.function (passed itself, not wrapped in a lambda), or a function
-that calls fit / train_on_batch / evaluate / predict. In the train step every layer
-whose output depends on `training` must run in training mode (BatchNormalization
-updates its moving statistics; Dropout, noise and augmentation layers change their
-input), in the eval step none may; a BatchNormalization with trainable=False is
-expected in inference mode in both. Layers kept in inference mode on purpose go in
-`inference_only`, layers meant to stay random at prediction (Monte Carlo dropout) in
-`always_active`: names or layer objects; naming a block covers every layer inside it.
+"""The checker: runs a train step and an eval step as you run them, and sees, per layer
+whose output depends on `training`, which mode each step put it in.
 
 How it looks (nothing runs eagerly that you run traced):
 1. your step, untouched (a traced tf.function stays the graph it was traced into):
@@ -26,15 +10,40 @@ How it looks (nothing runs eagerly that you run traced):
 3. on Keras 3, when some layer's `training` default is True, step 2 again with every
    layer's default kept to itself (what the next Keras does): a layer whose mode
    changes got it from a default leaked from an earlier layer, not from your step.
-An AssertionError names each layer in the wrong mode; otherwise a report, a line per
-layer, says what each step did.
+Before any of it, on Keras 3, a layer or model you wrote whose `call` takes **kwargs
+without a `training` parameter is reported: Keras 3 never hands it `training`.
 """
+
+from __future__ import annotations
 
 import functools
 import inspect
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import tensorflow as tf
+
+from training_state_check._errors import TrainingStateCheckError, check_tensorflow
+
+# where Keras's own layers come from: a layer of these modules is never flagged
+KERAS_MODULES = ("keras", "tf_keras", "tensorflow")
+
+
+class Report(list):
+    """One line per judged layer, saying what each step did; `str()` is the report."""
+
+    def __init__(self, lines: Iterable[str], model_name: str) -> None:
+        super().__init__(lines)
+        self.model_name = model_name
+
+    def __str__(self) -> str:
+        if not self:
+            return (
+                f"nothing to check: no layer of {self.model_name} depends on the "
+                "training state on this batch"
+            )
+        return "\n".join(self)
 
 
 def _children(layer):
@@ -55,16 +64,56 @@ def _has_moving_stats(layer):
     )
 
 
+def _var_keyword(signature):
+    """The name of a signature's **kwargs parameter, or None."""
+    return next(
+        (
+            p.name
+            for p in signature.parameters.values()
+            if p.kind is inspect.Parameter.VAR_KEYWORD
+        ),
+        None,
+    )
+
+
 def _training_default(layer):
-    """(takes `training`, its default in `call`)."""
+    """(takes `training`, its default in `call`). On Keras 2 a `call` with **kwargs
+    takes it there (Keras 3 never hands it on: see _never_told)."""
     try:
-        parameter = inspect.signature(layer.call).parameters.get("training")
+        signature = inspect.signature(layer.call)
     except (TypeError, ValueError):
         return False, None
+    parameter = signature.parameters.get("training")
     if parameter is None:
-        return False, None
+        keras2 = not hasattr(tf.keras, "version")
+        return keras2 and _var_keyword(signature) is not None, None
     default = parameter.default
     return True, (None if default is inspect.Parameter.empty else default)
+
+
+def _set_training(bound, value):
+    """Give a bound call `training=value`, as a parameter or inside its **kwargs."""
+    if "training" in bound.signature.parameters:
+        bound.arguments["training"] = value
+    else:
+        bound.arguments.setdefault(_var_keyword(bound.signature), {})["training"] = (
+            value
+        )
+
+
+def _never_told(layer):
+    """Keras 3: a layer or model you wrote whose `call` takes **kwargs without a
+    `training` parameter: Keras takes `training` out of the keyword arguments, so
+    the call never sees it (Keras 2 passes it on)."""
+    if type(layer).__module__.split(".")[0] in KERAS_MODULES:
+        return False
+    try:
+        parameters = inspect.signature(layer.call).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    kinds = {p.kind for p in parameters}
+    names = {p.name for p in parameters}
+    return inspect.Parameter.VAR_KEYWORD in kinds and "training" not in names
 
 
 def _judged_by(layer):
@@ -128,9 +177,9 @@ def _record(layer, flags):
             )
         after = [tf.identity(tf.convert_to_tensor(s)) for s in states]
         bound = signature.bind(*args, **kwargs)
-        bound.arguments["training"] = False
+        _set_training(bound, False)
         inference = original(*bound.args, **bound.kwargs)
-        bound.arguments["training"] = True
+        _set_training(bound, True)
         training = original(*bound.args, **bound.kwargs)
         for value, s in zip(after, states, strict=True):
             s.assign(value)  # as if the two extra calls had not drawn anything
@@ -154,7 +203,20 @@ def _fresh(step):
 _FUNCTIONS = ("train_function", "test_function", "predict_function")
 
 
-def _observe(model, found, step, batch, fresh, keep_defaults):
+def _run(phase, step, batch):
+    """Run one of your steps; an exception it raises becomes a clear error."""
+    try:
+        step(batch)
+    except TrainingStateCheckError:
+        raise
+    except Exception as exc:
+        raise TrainingStateCheckError(
+            f"your {phase} raised {type(exc).__name__}: {exc}. The checker runs the "
+            "step as you pass it, on the batch you pass: make it run on its own first"
+        ) from exc
+
+
+def _observe(model, found, step, batch, fresh, keep_defaults, phase):
     """Run a step once; return {key: (moving statistics moved or None, recorder
     flags or None, seed state moved or None)} per judged layer."""
     stats_before = {
@@ -198,7 +260,7 @@ def _observe(model, found, step, batch, fresh, keep_defaults):
                 if kwargs.get("training", None) is default:
                     recorded.append((kwargs, kwargs.pop("training")))
     try:
-        (_fresh(step) if fresh else step)(batch)
+        _run(phase, _fresh(step) if fresh else step, batch)
     finally:
         for layer, sig in signatures.values():
             layer._call_signature = sig
@@ -238,14 +300,30 @@ def _mode(trained):
     return None if trained is None else ("training" if trained else "inference")
 
 
+def _built(model) -> bool:
+    return model.built and all(layer.built for layer, _ in _walk(model))
+
+
 def check_training_state(
-    model, train_step, eval_step, batch, inference_only=(), always_active=()
-):
+    model: Any,
+    train_step: Callable[[Any], Any],
+    eval_step: Callable[[Any], Any],
+    batch: Any,
+    inference_only: Iterable[Any] = (),
+    always_active: Iterable[Any] = (),
+) -> Report:
     """Run each step on `batch` (as you run it, then traced again, then on Keras 3
     with defaults kept in their layers); raise AssertionError naming every layer in
-    the wrong mode, or return one report line per judged layer."""
-    if not (model.built and all(layer.built for layer, _ in _walk(model))):
-        eval_step(batch)  # builds the model before anything is measured
+    the wrong mode, or return the Report: one line per judged layer."""
+    check_tensorflow()
+    inference_only, always_active = tuple(inference_only), tuple(always_active)
+    if not _built(model):
+        _run("eval step", eval_step, batch)  # builds the model before measuring
+        if not _built(model):
+            raise TrainingStateCheckError(
+                f"{model.name} is not built, and your eval step did not build it: "
+                "call the model on a batch (or give it an Input) before checking"
+            )
     found, known = {}, set()
     for layer, outer in _walk(model):
         known.add(layer.name)
@@ -268,15 +346,23 @@ def check_training_state(
     runs = {}  # phase -> {"yours": ..., "traced again": ..., "defaults kept": ...}
     for phase, step in (("train step", train_step), ("eval step", eval_step)):
         runs[phase] = {
-            "yours": _observe(model, found, step, batch, False, False),
-            "traced again": _observe(model, found, step, batch, True, False),
+            "yours": _observe(model, found, step, batch, False, False, phase),
+            "traced again": _observe(model, found, step, batch, True, False, phase),
         }
         if leak_check:
             runs[phase]["defaults kept"] = _observe(
-                model, found, step, batch, True, True
+                model, found, step, batch, True, True, phase
             )
 
     problems, report = [], []
+    if hasattr(tf.keras, "version"):  # Keras 3
+        for layer in [model, *(layer for layer, _ in _walk(model))]:
+            if _never_told(layer):
+                problems.append(
+                    f"train step: {layer.name} ({type(layer).__name__}) never "
+                    "receives `training` on Keras 3: its `call` takes **kwargs and no "
+                    "`training` parameter; declare `training=None` and pass it on"
+                )
     for key, (layer, outer, how) in found.items():
         traced = [runs[p][r][key][1] for p in runs for r in runs[p] if r != "yours"]
         seed_tells = False  # does the seed state tell the mode (checked in traces)?
@@ -338,10 +424,16 @@ def check_training_state(
         if any("leaked" in p for p in problems):
             problems.append("defaults that leak on this Keras: " + ", ".join(defaults))
         raise AssertionError("training state is wrong:\n  " + "\n  ".join(problems))
-    return report
+    return Report(report, model.name)
 
 
-def check_fit(model, x, y, inference_only=(), always_active=()):
+def check_fit(
+    model: Any,
+    x: Any,
+    y: Any,
+    inference_only: Iterable[Any] = (),
+    always_active: Iterable[Any] = (),
+) -> Report:
     """check_training_state for a compiled model trained with fit and evaluated with
     evaluate and predict, on one batch (x, y)."""
     n = len(x)
@@ -356,58 +448,3 @@ def check_fit(model, x, y, inference_only=(), always_active=()):
     return check_training_state(
         model, train_step, eval_step, (x, y), inference_only, always_active
     )
-
-
-if __name__ == "__main__":
-    # A demo on a correct loop: augmentation in front, a nested block, a frozen
-    # BatchNormalization, a noise layer, and a custom layer the checker has never seen.
-    class Jitter(tf.keras.layers.Layer):
-        """A custom layer: adds noise while training."""
-
-        def call(self, x, training=None):
-            return x + tf.random.normal(tf.shape(x)) if training else x
-
-    tf.keras.utils.set_random_seed(0)
-    rng = np.random.default_rng(0)
-    x = rng.uniform(size=(16, 8, 8, 3)).astype("float32")
-    y = rng.integers(0, 2, size=(16,))
-    frozen_bn = tf.keras.layers.BatchNormalization(name="frozen_bn")
-    frozen_bn.trainable = False
-    block = tf.keras.Sequential(
-        [
-            tf.keras.layers.Conv2D(4, 3),
-            tf.keras.layers.BatchNormalization(),
-            tf.keras.layers.ReLU(),
-            frozen_bn,
-        ],
-        name="block",
-    )
-    model = tf.keras.Sequential(
-        [
-            tf.keras.Input(shape=(8, 8, 3)),
-            tf.keras.layers.RandomFlip("horizontal"),
-            block,
-            tf.keras.layers.GlobalAveragePooling2D(),
-            tf.keras.layers.GaussianNoise(0.1),
-            Jitter(),
-            tf.keras.layers.Dropout(0.3),
-            tf.keras.layers.Dense(2),
-        ]
-    )
-    loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    optimizer = tf.keras.optimizers.SGD(0.01)
-
-    @tf.function
-    def train_step(data):
-        xb, yb = data
-        with tf.GradientTape() as tape:
-            loss = loss_fn(yb, model(xb, training=True))
-        grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
-
-    @tf.function
-    def eval_step(data):
-        return model(data[0], training=False)
-
-    for line in check_training_state(model, train_step, eval_step, (x, y)):
-        print(line)
