@@ -5,7 +5,6 @@ with --no-deps, the way `make` puts it into .venv for the snippets to import."""
 
 from __future__ import annotations
 
-import hashlib
 import pathlib
 import subprocess
 import sys
@@ -55,16 +54,6 @@ def install(python: str | pathlib.Path, wheel: pathlib.Path) -> None:
 def sources(root: pathlib.Path = ROOT) -> list[pathlib.Path]:
     """The package's files, as the wheel carries them."""
     return package_files_of(MODULE, root)
-
-
-def digest(files: list[pathlib.Path], base: pathlib.Path) -> str:
-    """A hash of files by their path below base and their bytes."""
-    h = hashlib.sha256()
-    for f in files:
-        h.update(
-            f.relative_to(base).as_posix().encode() + b"\0" + f.read_bytes() + b"\0"
-        )
-    return h.hexdigest()[:16]
 
 
 def build_and_install(root: pathlib.Path = ROOT) -> int:
