@@ -19,8 +19,7 @@ import _project
 
 from tools.atlas import ATLAS_RECORDS, FULL, PAIRWISE
 from tools.columns import COLUMN_NAMES, COLUMNS
-from tools.includes import ATLAS_PICKER
-from tools.snippets import KERAS2, twin_of
+from tools.includes import ATLAS_PICKER, TABS
 
 log = logging.getLogger("mkdocs.hooks.atlas")
 
@@ -29,7 +28,7 @@ ENV = "ATLAS_RECORDS"  # another folder of records, for development
 DATA = "atlas/data"  # where the site publishes them
 INDEX = "index.json"
 STATE = "atlas"  # this build's State, kept in config.extra
-REPRODUCE = "snippets/atlas/reproduce.py"
+REPRODUCE = "reproduce.py"  # saved with grid.py from the page's tab, as a reader does
 SUBSET = " (a covering subset)"  # how the column list marks a pairwise record
 
 AXES = ("call", "style", "front", "layer")
@@ -181,7 +180,6 @@ def index(records: list[dict], columns: tuple) -> dict:
     for record in records:
         column = by_name.get(record["column"])
         cells = record["cells"].values()
-        keras2 = record["flavour"] == KERAS2
         listed.append(
             {
                 "column": record["column"],
@@ -193,7 +191,8 @@ def index(records: list[dict], columns: tuple) -> dict:
                 "measured": len(record["cells"]),
                 "raised": sum("error" in c for c in cells),
                 "install": column.install_line() if column else "",
-                "command": "python " + (twin_of(REPRODUCE) if keras2 else REPRODUCE),
+                "command": f"python {REPRODUCE}",
+                "tab": TABS[record["flavour"]],
             }
         )
     return {

@@ -3,7 +3,7 @@ snippet contract."""
 
 import pytest
 
-from tools import mutants, numerics, verdicts
+from tools import mutants, numerics, site, verdicts
 from tools.pages import collect
 
 COLLECTION = collect()
@@ -31,6 +31,32 @@ def test_pages_keep_the_snippet_contract():
 
 def test_site_builds_strictly(built_site):
     assert (built_site / "index.html").is_file()
+
+
+def test_each_snippet_block_on_the_built_site_is_the_text_the_runner_ran(built_site):
+    """What a reader copies from each page is, block for block, what the runner wrote
+    into its empty folder and ran (both tabs; a module a page says to save included)."""
+    pages = sorted({b.page for b in BLOCKS if b.page.endswith(".md")})
+    compared = 0
+    for page in pages:
+        ran = [
+            (b.snippet, b.code.rstrip("\n"))
+            for b in sorted(BLOCKS, key=lambda b: b.line)
+            if b.page == page
+        ]
+        html = site.built_page(built_site, page).read_text(encoding="utf-8")
+        shown = [
+            (title, text.rstrip("\n"))
+            for title, text in site.titled_code_blocks(html)
+            if title.endswith(".py")
+        ]
+        assert [t for t, _ in shown] == [s for s, _ in ran], page
+        for (title, text), (_, code) in zip(shown, ran, strict=True):
+            assert text == code, (
+                f"{page}: {title} on the built page differs from the run"
+            )
+        compared += len(ran)
+    assert compared >= 100, compared
 
 
 def test_outputs_do_not_depend_on_the_cpus_numerics(installed_under):

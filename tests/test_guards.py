@@ -7,9 +7,19 @@ import shutil
 
 import pytest
 
-from tools import costs, execute, mutants, numerics, outputs, site, verdicts
+from tools import (
+    costs,
+    execute,
+    includes,
+    mutants,
+    numerics,
+    outputs,
+    paste,
+    site,
+    verdicts,
+)
 from tools.pages import collect
-from tools.snippets import twin_source
+from tools.snippets import Block, twin_source
 
 BROKEN = pathlib.Path(__file__).parent / "fixtures" / "broken"
 PAGE = "docs/index.md"
@@ -88,7 +98,7 @@ def test_raising_snippet_shows_its_own_path_and_line(collected):
     message = check(block(collected.blocks, "raises.py"))
     fence = line_of("```python", after=line_of("A snippet that raises"))
     assert f"docs/index.md::line {fence} (snippets/demo/raises.py)" in message
-    assert 'snippets/demo/raises.py", line 3' in message
+    assert 'raises.py", line 3' in message
     assert "AssertionError: the claim is false" in message
     assert "tools/" not in message
 
@@ -315,3 +325,53 @@ def test_a_snippets_record_is_replaced_not_merged(tmp_path):
     mutants.save(mutants.run([moved]), root)
     names = set(mutants.load(root)["snippets"][moved.snippet]["flips"])
     assert names == {f.name for f in mutants.flips(moved)}
+
+
+def test_a_block_importing_a_module_no_page_shows_fails_naming_it(collected):
+    """In the repository its folder is on sys.path; a reader's folder lacks it."""
+    fence = line_of("```python", after=line_of("which no page shows"))
+    where = f"{PAGE}:{fence}: snippets/demo/imports_helper.py"
+    problem(collected.problems, where, "imports `helper`", "lacks")
+    message = check(block(collected.blocks, "imports_helper.py"))
+    assert "No module named 'helper'" in message, message
+    assert f"{where} needs module `helper`" in message, message
+
+
+def test_a_block_reaching_beside_itself_through_file_fails_naming_it(collected):
+    fence = line_of("```python", after=line_of("a file beside it through"))
+    where = f"{PAGE}:{fence}: snippets/demo/reads_beside.py"
+    problem(collected.problems, where, "through `__file__`", "helper.py")
+    message = check(block(collected.blocks, "reads_beside.py"))
+    assert f"{where} needs file helper.py" in message, message
+
+
+def test_a_module_shown_to_save_is_placed_beside_the_blocks_after_it(collected):
+    """The runner's folder holds the block and the module, and nothing else; cwd,
+    sys.path[0], argv[0] and __file__ all point there (the snippet asserts it)."""
+    uses = block(collected.blocks, "uses_shared.py")
+    shared = block(collected.blocks, "demo/shared.py")
+    assert uses.helpers == (("shared.py", shared.code),)
+    assert check(uses) is None
+    assert not [p for p in collected.problems if "shared" in p], collected.problems
+
+
+def test_marked_lines_are_highlighted_and_an_unmarked_lesson_is_reported(collected):
+    fence = includes.expand(["<!-- example: demo/good.py -->"], BROKEN)[0][0]
+    assert fence == '```python title="snippets/demo/good.py" hl_lines="1"', fence
+    problem(collected.problems, "snippets/demo/drifted.py", "marks no line")
+    assert not [p for p in collected.problems if "good.py marks no line" in p]
+
+
+def test_a_long_block_without_its_reason_is_reported(tmp_path):
+    body = "\n".join(f"print({n})" for n in range(85))
+    snippet = tmp_path / "snippets" / "demo" / "long.py"
+    snippet.parent.mkdir(parents=True)
+    for reason in ("", "# Long because: it counts to 85.\n\n"):
+        text = f'"""A claim."""\n\n{reason}{body}\n'
+        snippet.write_text(text)
+        long = Block("docs/x.md", 7, text, "snippets/demo/long.py", "", None, tmp_path)
+        found = paste.long_without_a_reason([long], tmp_path)
+        if reason:
+            assert found == [], found
+        else:
+            assert found and "docs/x.md:7: snippets/demo/long.py is" in found[0], found

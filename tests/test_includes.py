@@ -74,7 +74,8 @@ def test_the_site_and_the_runner_see_the_long_form(tmp_path):
         for name, root in (("short", short), ("long", long))
     }
     assert blocks["short"] == blocks["long"] and len(blocks["short"]) == 2
-    assert collect(short).problems == []
+    unmarked = "marks no line"  # the demo marks none: the long form has no hl_lines
+    assert [p for p in collect(short).problems if unmarked not in p] == []
     html = {}
     for name, root in (("short", short), ("long", long)):
         ok, log = site.build(root / "site", root)

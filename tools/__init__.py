@@ -12,6 +12,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 LAYERS = (
     ("snippets", "costs", "site"),  # a snippet; a block's limit; the built site
     ("includes", "execute", "atlas", "package"),  # Markdown; runs; atlas; the checker
+    ("paste",),  # what a reader's folder holds: the block, the modules it may import
     ("pages", "verdicts"),  # the blocks a reader sees; what a run is worth
     ("outputs", "mutants", "elsewhere", "environments"),  # records; other interpreters
     ("numerics", "columns"),  # the numerics guard; the version columns

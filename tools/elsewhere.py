@@ -22,7 +22,7 @@ from tools.verdicts import tail
 
 # the distributions whose installed versions a run elsewhere reports
 DISTRIBUTIONS = ("tensorflow", "keras", "tf-keras", "keras-nightly")
-_FIELDS = ("page", "line", "code", "snippet", "expected", "expected_from")
+_FIELDS = ("page", "line", "code", "snippet", "expected", "expected_from", "helpers")
 
 
 class ElsewhereError(RuntimeError):
@@ -116,7 +116,11 @@ def child_main(given: str, answer: str) -> int:
     GIVEN here, write what is installed and their outcomes to ANSWER."""
     with open(given, encoding="utf-8") as f:
         blocks = [
-            Block(**{k: b[k] for k in _FIELDS}, root=pathlib.Path(b["root"]))
+            Block(
+                **{k: b[k] for k in _FIELDS}
+                | {"helpers": tuple(map(tuple, b["helpers"]))},
+                root=pathlib.Path(b["root"]),
+            )
             for b in json.load(f)
         ]
     warm_up()

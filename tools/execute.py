@@ -1,9 +1,9 @@
-"""Run blocks as `python snippets/<path>.py` would, each in a fork of one warm
-interpreter (TensorFlow imported once, `tf.keras` left unresolved so each fork picks
-its flavour), up to one per core, the costliest first (tools/costs.py, which also sets
-each block's limit). A fork sees `__main__`, argv, sys.path[0] and the working
-directory as a fresh process would; its stdout and stderr go to files of its own.
-`Slots` shares the cores between processes. Judges nothing; writes no file."""
+"""Run blocks as a reader does, `python <name>.py` in an empty folder holding only the
+block and the modules its page shows (`place`), each in a fork of one warm interpreter
+(TensorFlow imported once, `tf.keras` left unresolved so each fork picks its flavour),
+up to one per core, the costliest first (tools/costs.py, which also sets each block's
+limit). A fork sees `__main__`, argv, sys.path and the working directory as that fresh
+process would. `Slots` shares the cores between processes. Judges nothing."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import gc
 import io
 import linecache
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -22,7 +23,7 @@ import warnings
 from collections.abc import Callable
 
 from tools import costs
-from tools.snippets import Block
+from tools.snippets import FOLDER, Block
 
 _PRISTINE_WARNING_FILTERS = list(warnings.filters)
 _WARM = False
@@ -138,7 +139,32 @@ class Outcome:
     cost: float | None = None  # its recorded cost (tools/costs.py), if any
 
 
-def _child(block: Block, out_fd: int, err_fd: int) -> int:
+BLOCK_FOLDER = "docs-block-"  # the prefix of the empty folder each block runs in
+
+
+def place(block: Block) -> str:
+    """A fresh empty folder holding what a reader saves: the block's text as its file
+    name, and the modules its page tells them to save beside it. Its path."""
+    folder = tempfile.mkdtemp(prefix=BLOCK_FOLDER)
+    for name, text in ((block.file_name, block.code), *block.helpers):
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    return folder
+
+
+def _reader_path(folder: str, root: str) -> list[str]:
+    """sys.path as `python <name>.py` in `folder` has it: the folder first, and
+    nothing of the project that a reader's folder lacks (its root, its snippets)."""
+    snippets = os.path.join(root, FOLDER)
+
+    def project(entry: str) -> bool:
+        entry = os.path.realpath(entry or ".")
+        return entry == root or entry == snippets or entry.startswith(snippets + os.sep)
+
+    return [folder] + [p for p in sys.path[1:] if p and not project(p)]
+
+
+def _child(block: Block, folder: str, out_fd: int, err_fd: int) -> int:
     os.dup2(out_fd, 1)
     os.dup2(err_fd, 2)
     sys.stdout = io.TextIOWrapper(
@@ -148,14 +174,15 @@ def _child(block: Block, out_fd: int, err_fd: int) -> int:
         os.fdopen(2, "wb", closefd=False), encoding="utf-8", line_buffering=True
     )
     warnings.filters[:] = _PRISTINE_WARNING_FILTERS
-    os.chdir(block.root)
-    filename = str(block.path)
+    # As a reader runs it: `python <name>.py` in a folder holding only what the page
+    # shows. The text is on disk, so a traceback, AutoGraph (which re-reads a
+    # tf.function's source) and a snippet reading itself all see what ran (a mutant).
+    root = os.path.realpath(block.root)
+    sys.path[:] = _reader_path(folder, root)
+    os.chdir(folder)
+    filename = os.path.join(folder, block.file_name)
     sys.argv = [filename]
-    sys.path[0] = str(block.path.parent)
-    # The child runs block.code, which a mutant changes: tracebacks and AutoGraph (which
-    # re-reads a tf.function's source) must see that text, not the file on disk.
-    lines = block.code.splitlines(True)
-    linecache.cache[filename] = (len(block.code), None, lines, filename)
+    linecache.clearcache()
     try:
         code = compile(block.code, filename, "exec")
         exec(
@@ -205,7 +232,7 @@ def run_many(
     results: list[Outcome | None] = [None] * len(blocks)
     first = [costs.MAX_COST if c is None else c for c in cost]  # unrecorded: first
     pending = sorted(range(len(blocks)), key=lambda i: -first[i])
-    running: dict[int, tuple[int, object, object, float, int]] = {}
+    running: dict[int, tuple[int, object, object, float, int, str]] = {}
     slots = Slots()
     sizes: dict[int, int] = {}  # pid -> stdout size when last compared
     try:
@@ -216,18 +243,19 @@ def run_many(
                     break  # the other interpreter's blocks hold every core
                 i = pending.pop(0)
                 out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+                folder = place(blocks[i])
                 sys.stdout.flush()
                 sys.stderr.flush()
                 pid = os.fork()
                 if pid == 0:
                     code = 1
                     try:
-                        code = _child(blocks[i], out.fileno(), err.fileno())
+                        code = _child(blocks[i], folder, out.fileno(), err.fileno())
                     finally:
                         os._exit(code)
-                running[pid] = (i, out, err, time.monotonic(), slot)
+                running[pid] = (i, out, err, time.monotonic(), slot, folder)
             time.sleep(0.01)
-            for pid, (i, out, err, start, slot) in list(running.items()):
+            for pid, (i, out, err, start, slot, folder) in list(running.items()):
                 done, raw = os.waitpid(pid, os.WNOHANG)
                 status = os.waitstatus_to_exitcode(raw) if done else None
                 diverged = False
@@ -247,6 +275,7 @@ def run_many(
                     os.waitpid(pid, 0)
                 del running[pid]
                 slots.give_back(slot)
+                shutil.rmtree(folder, ignore_errors=True)
                 out.seek(0)
                 err.seek(0)
                 results[i] = Outcome(
@@ -261,9 +290,10 @@ def run_many(
                 out.close()
                 err.close()
     finally:
-        for pid in running:  # interrupted: leave no child behind
+        for pid, running_block in running.items():  # interrupted: leave nothing behind
             os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
+            shutil.rmtree(running_block[-1], ignore_errors=True)
         slots.close()
         if held:
             hold_a_core()

@@ -2,9 +2,9 @@
 (defined here side by side), which snippets the pages show (`shown`), and the one rule
 on its wording (`forecast`). Runs nothing; imports nothing heavy.
 
-`expand()` turns each example/pair marker into the fenced blocks it stands for, at the
-marker's indentation; the site (hooks/includes.py) and the page reader (tools.pages)
-both call it, so the runner sees exactly what a reader sees."""
+`expand()` turns each marker into the fenced blocks it stands for (lines marked `# <-`
+highlighted), at its indentation; the site (hooks/includes.py) and the page reader
+(tools.pages) both call it, so the runner sees exactly what a reader sees."""
 
 from __future__ import annotations
 
@@ -13,14 +13,25 @@ import pathlib
 import re
 
 from tools import ROOT
-from tools.snippets import from_root, rel, twin_of
+from tools.snippets import KERAS2, KERAS3, from_root, rel, twin_of
 
 INCLUDE = re.compile(r"""^(?P<indent>\s*)-+8<-+\s+(["'])(?P<target>[^"']+)\2\s*$""")
 # The markers. `<!-- example: t/n.py -->`: the snippet and its output; `<!-- pair:
-# t/n.py -->`: a "Keras 3" and a "Keras 2" tab (the twin), each with its output.
+# t/n.py -->`: a "Keras 3" and a "Keras 2" tab (the twin), each with its output;
+# `<!-- module: t/n.py -->`: a module that later blocks of the page import, as a pair
+# when it has a twin, each tab ending with SAVE_AS (its output shown if it has one).
 EXAMPLE = re.compile(
-    r"^(?P<indent>[ \t]*)<!--\s*(?P<kind>example|pair):\s*(?P<target>\S+\.py)\s*-->\s*$"
+    r"^(?P<indent>[ \t]*)<!--\s*(?P<kind>example|pair|module):\s*"
+    r"(?P<target>\S+\.py)\s*-->\s*$"
 )
+TABS = {KERAS3: "Keras 3", KERAS2: "Keras 2"}  # a pair's tab titles, by flavour
+# The sentence after a module's block that lets later blocks of its page and tab import
+# it (tools.pages places the module beside them, as a reader saves it).
+SAVE_AS = "Save this as `{name}` beside your script."
+SAVED = re.compile(r"\bsave this as `(?P<name>\w+\.py)` beside your script", re.I)
+# A snippet marks the lines its page is about with a trailing MARK comment; the fence
+# highlights them (`hl_lines`), in both tabs.
+MARK = re.compile(r"#\s<-(\s|$)")
 # `<!-- versions: table -->`: the claim x column table; `<!-- versions: t/n.py -->`:
 # the line "Versions: holds on ..." for one snippet (hooks/versions_table.py)
 VERSIONS = re.compile(r"^(?P<indent>\s*)<!--\s*versions:\s*(?P<what>\S+)\s*-->\s*$")
@@ -52,35 +63,53 @@ def forecast(line: str) -> str | None:
     return found[0] if found else None
 
 
-def _example(target: str) -> list[str]:
+def marked_lines(path: pathlib.Path) -> list[int]:
+    """The lines of a snippet that carry a MARK (1-based), none if it is missing."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [n for n, line in enumerate(text.splitlines(), 1) if MARK.search(line)]
+
+
+def _example(target: str, root: pathlib.Path, module: bool = False) -> list[str]:
     out = target.removesuffix(".py") + ".out"
-    return [
-        f'```python title="{from_root(target)}"',
+    path = root / from_root(target)
+    marks = " ".join(map(str, marked_lines(path)))
+    lines = [
+        f'```python title="{from_root(target)}"'
+        + (f' hl_lines="{marks}"' if marks else ""),
         f'--8<-- "{target}"',
         "```",
-        "",
-        EXPECTED,
-        '```text title="Output"',
-        f'--8<-- "{out}"',
-        "```",
     ]
+    if not module or path.with_suffix(".out").is_file():
+        lines += ["", EXPECTED, '```text title="Output"', f'--8<-- "{out}"', "```"]
+    if module:
+        lines += ["", SAVE_AS.format(name=path.name)]
+    return lines
 
 
-def _pair(target: str) -> list[str]:
+def _pair(target: str, root: pathlib.Path, module: bool = False) -> list[str]:
     lines = []
-    for title, path in (("Keras 3", target), ("Keras 2", twin_of(target))):
+    for title, path in ((TABS[KERAS3], target), (TABS[KERAS2], twin_of(target))):
         lines += [f'=== "{title}"', ""]
-        lines += [f"    {line}" if line else "" for line in _example(path)]
+        lines += [
+            f"    {line}" if line else "" for line in _example(path, root, module)
+        ]
         lines.append("")
     return lines[:-1]
 
 
-def marker_lines(kind: str, target: str) -> list[str]:
+def marker_lines(kind: str, target: str, root: pathlib.Path = ROOT) -> list[str]:
     """The Markdown a marker stands for, unindented."""
-    return _example(target) if kind == "example" else _pair(target)
+    if kind == "example":
+        return _example(target, root)
+    if kind == "module" and not (root / from_root(twin_of(target))).is_file():
+        return _example(target, root, module=True)  # a Keras 3 page's module
+    return _pair(target, root, module=kind == "module")
 
 
-def expand(lines: list[str]) -> list[tuple[str, int]]:
+def expand(lines: list[str], root: pathlib.Path = ROOT) -> list[tuple[str, int]]:
     """Each marker replaced by what it stands for; every line with its page line."""
     out: list[tuple[str, int]] = []
     for lineno, line in enumerate(lines, start=1):
@@ -91,7 +120,7 @@ def expand(lines: list[str]) -> list[tuple[str, int]]:
         indent = m["indent"]
         out += [
             (indent + text if text else "", lineno)
-            for text in marker_lines(m["kind"], m["target"])
+            for text in marker_lines(m["kind"], m["target"], root)
         ]
     return out
 
@@ -154,4 +183,16 @@ def shown(docs: pathlib.Path, root: pathlib.Path = ROOT) -> dict[str, Shown]:
             if include.target.endswith(".py"):
                 snippet = from_root(include.target)
                 found.setdefault(snippet, Shown(page, include.anchor, len(found)))
+    return found
+
+
+def modules(docs: pathlib.Path) -> set[str]:
+    """The snippets a page shows as modules to save (module markers), twins included:
+    shared set-up, not lessons, so they mark no line."""
+    found = set()
+    for page in sorted(docs.rglob("*.md")):
+        for line in page.read_text(encoding="utf-8").splitlines():
+            m = EXAMPLE.match(line)
+            if m and m["kind"] == "module":
+                found |= {from_root(m["target"]), from_root(twin_of(m["target"]))}
     return found

@@ -13,7 +13,7 @@ import io
 import pathlib
 import re
 
-from tools import ROOT, includes, site
+from tools import ROOT, includes, paste, site
 from tools.snippets import (
     FOLDER,
     Block,
@@ -50,7 +50,9 @@ def _expand(page: pathlib.Path, root: pathlib.Path, pre, problems: list[str]):
     rel_page = rel(page, root)
     lines: list[str] = []
     origin: list[tuple[int, str | None]] = []
-    for raw, lineno in includes.expand(page.read_text(encoding="utf-8").splitlines()):
+    for raw, lineno in includes.expand(
+        page.read_text(encoding="utf-8").splitlines(), root
+    ):
         if raw.strip() in {"--8<--", "-8<-"}:
             problems.append(
                 f"{rel_page}:{lineno}: block-form `--8<--` includes are not supported; "
@@ -103,7 +105,7 @@ def read_page(
             problems + [f"{rel_page}: pytest-codeblocks cannot read the page: {exc}"],
         )
 
-    blocks = []
+    blocks, saved = [], []
     for cb in extracted:
         info = (cb.syntax or "").strip().lstrip("{").lstrip(".")
         lang = re.split(r"[\s{}]", info, maxsplit=1)[0].lower() if info else ""
@@ -152,7 +154,10 @@ def read_page(
             root,
         )
         want = rel(block.out_file, root)
-        if cb.expected_output is None:
+        saved.append(paste.saved_as(lines, cb.lineno + n))
+        if cb.expected_output is None and saved[-1] and not block.out_file.exists():
+            pass  # a module a reader saves beside later blocks: it prints nothing
+        elif cb.expected_output is None:
             problems.append(
                 f"{rel_page}:{page_line}: {block.snippet} is shown without its "
                 "output; add <!--pytest-codeblocks:expected-output--> and a block "
@@ -165,7 +170,8 @@ def read_page(
                 f"{expected_from}, expected {want}"
             )
         blocks.append(block)
-    return blocks, included, problems
+    blocks, found = paste.place_helpers(blocks, saved, root)
+    return blocks, included, problems + found
 
 
 def notebook_blocks(docs: pathlib.Path, root: pathlib.Path) -> list[Block]:
@@ -224,6 +230,8 @@ def collect(root: pathlib.Path = ROOT) -> Collection:
                     f"stay within {columns} (ruff.toml's line-length) so code blocks "
                     "do not scroll sideways"
                 )
+    problems += paste.long_without_a_reason(blocks, root)
+    problems += paste.unmarked(blocks, includes.modules(docs))
     nb = notebook_blocks(docs, root)
     blocks += nb
     included |= {b.snippet for b in nb}

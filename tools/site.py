@@ -1,6 +1,7 @@
 """The site helpers that tests and benchmarks share: the strict build, mkdocs.yml as
 mkdocs reads it (its docs folder), the widest line code may have (ruff.toml), a quiet
-local HTTP server, headless Debian Chromium, and axe-core for the browser tests.
+local HTTP server, headless Debian Chromium, and axe-core for the browser tests; the
+titled code blocks of a built page, as its copy button copies them.
 
     ok, log = site.build(tmp / "site")
     with site.serve(tmp / "site") as url, site.chromium() as browser:
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import html
 import http.server
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import threading
@@ -142,4 +145,28 @@ def line_length() -> int:
     blocks shown on the site do not scroll sideways within it."""
     return tomllib.loads((ROOT / "ruff.toml").read_text(encoding="utf-8"))[
         "line-length"
+    ]
+
+
+_TITLED_CODE = re.compile(
+    r'<span class="filename">(?P<title>[^<]+)</span><pre>(?:<span></span>)?<code>'
+    r"(?P<code>.*?)</code></pre>",
+    re.S,
+)
+
+
+def built_page(site_dir: pathlib.Path, page: str) -> pathlib.Path:
+    """The HTML file a page of docs/ (`docs/a/b.md`) is built into."""
+    path = pathlib.PurePosixPath(page).relative_to("docs").with_suffix("")
+    if path.name == "index":
+        return site_dir / path.parent / "index.html"
+    return site_dir / path / "index.html"
+
+
+def titled_code_blocks(page_html: str) -> list[tuple[str, str]]:
+    """Every code block of a built page that carries a title: (title, its text as the
+    copy button copies it: the markup's text, highlighted lines included)."""
+    return [
+        (html.unescape(m["title"]), html.unescape(re.sub(r"<[^>]+>", "", m["code"])))
+        for m in _TITLED_CODE.finditer(page_html)
     ]

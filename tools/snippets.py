@@ -148,6 +148,9 @@ class Block:
     expected: str | None  # the expected output the page shows, if any
     expected_from: str | None  # the file that expected output was included from
     root: pathlib.Path = dataclasses.field(default=ROOT, compare=False)
+    # the modules a reader saves beside it: (file name, text as its page shows it), each
+    # shown earlier on its page and tab and followed by "save this as" (tools.pages)
+    helpers: tuple[tuple[str, str], ...] = ()
 
     @property
     def id(self) -> str:
@@ -156,6 +159,11 @@ class Block:
     @property
     def path(self) -> pathlib.Path:
         return self.root / self.snippet
+
+    @property
+    def file_name(self) -> str:
+        """The name a reader saves it under, alone in a folder (`python <name>.py`)."""
+        return pathlib.PurePosixPath(self.snippet).name
 
     @property
     def out_file(self) -> pathlib.Path:
@@ -189,8 +197,16 @@ def imported_siblings(path: pathlib.Path) -> set[pathlib.Path]:
 def imported_modules(path: pathlib.Path) -> set[str]:
     """The top-level modules a file imports (anywhere in it)."""
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, UnicodeDecodeError):
+        return imported_by(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return set()
+
+
+def imported_by(code: str) -> set[str]:
+    """The top-level modules a text imports (anywhere in it)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
         return set()
     found = set()
     for node in ast.walk(tree):

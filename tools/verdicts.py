@@ -12,7 +12,7 @@ import pathlib
 import re
 
 from tools import ROOT, costs
-from tools.execute import Outcome
+from tools.execute import BLOCK_FOLDER, Outcome
 from tools.snippets import FOLDER, Block
 
 SAME, DIFFERS, FAILS, NA = "same", "differs", "fails", "n/a"
@@ -89,8 +89,15 @@ def problem(block: Block, outcome: Outcome) -> str | None:
         )
     if result == FAILS:
         return (
-            f"{block.id}: exited with status {outcome.status}; "
-            f"reproduce with `{run}`.\n{tail(detail)}"
+            f"{block.id}: exited with status {outcome.status}, run as a reader runs "
+            f"it: alone in an empty folder as {block.file_name}"
+            + (
+                f" beside {', '.join(n for n, _ in block.helpers)}"
+                if block.helpers
+                else ""
+            )
+            + f"; reproduce with `{run}`.{missing_hint(block, outcome.stderr)}\n"
+            f"{tail(detail)}"
         )
     return (
         f"{block.id}: the output shown on the page drifted from what the snippet "
@@ -99,14 +106,39 @@ def problem(block: Block, outcome: Outcome) -> str | None:
     )
 
 
+_MISSING = re.compile(
+    r"(ModuleNotFoundError: No module named '(?P<module>[^'.]+)"
+    r"|FileNotFoundError: .*?'(?P<file>[^']+)')"
+)
+
+
+def missing_hint(block: Block, stderr: str) -> str:
+    """What a reader's folder lacked, when that is why the block failed."""
+    found = _MISSING.search(stderr)
+    if not found:
+        return ""
+    what = (
+        f"module `{found['module']}`"
+        if found["module"]
+        else f"file {scrub(found['file'], block.root)}"
+    )
+    return (
+        f"\n{block.page}:{block.line}: {block.snippet} needs {what}, which a reader's "
+        "folder lacks: inline it, or show the module earlier on this page with "
+        "`<!-- module: <topic>/<name>.py -->` (a reader saves it beside the script)"
+    )
+
+
 _ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
 _SITE = re.compile(r"[^\s\"']*/(site-packages|\.matrix/[^/\s\"']+)/")
 _FRAME = re.compile(r'^  File "(?P<file>[^"]+)", line (?P<line>\d+)')
+_BLOCK_FOLDER = re.compile(rf"[^\s\"']*/{BLOCK_FOLDER}[^/\s\"']+/")  # execute.place
 
 
 def scrub(text: str, root: pathlib.Path = ROOT) -> str:
     """Remove what differs between machines: absolute paths and memory addresses."""
     text = text.replace(str(root) + os.sep, "")
+    text = _BLOCK_FOLDER.sub("", text)  # a block's own folder: its file name remains
     text = _SITE.sub(lambda m: m.group(1).split("/")[0] + "/", text)
     return _ADDRESS.sub("0x...", text)
 
@@ -125,7 +157,11 @@ def failure_message(stderr: str, root: pathlib.Path = ROOT, limit: int = 12) -> 
     own = [
         m
         for m in (_FRAME.match(lines[i]) for i in frames)
-        if m and scrub(m["file"], root).startswith(f"{FOLDER}/")
+        if m
+        and (
+            scrub(m["file"], root).startswith(f"{FOLDER}/")
+            or _BLOCK_FOLDER.search(m["file"])
+        )
     ]
     where = f"\n(raised at {scrub(own[-1]['file'], root)}, line {own[-1]['line']})"
     if len(message) > limit:  # its first lines say what, its last lines why

@@ -141,7 +141,8 @@
 
         const command = `${column.command} --call "${chosen.call}" --style "${chosen.style}" --front "${chosen.front}"`
         out.push(`<h3 id="atlas-reproduce">Reproduce it</h3>`)
-        out.push(`<p>From a clone of the repository, <a href="#reproduce">the script</a> measures the cell again `
+        out.push(`<p>Save <a href="#reproduce">the script</a> and <code>grid.py</code>, from their ${esc(column.tab)} tabs, `
+          + `in one folder: the command measures the cell again `
           + `on the versions installed where you run it${column.install ? ", these for this column:" : ":"}</p>`)
         if (column.install) out.push(codeBlock("atlas-install", column.install))
         out.push(codeBlock("atlas-command", command))

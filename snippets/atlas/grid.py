@@ -4,6 +4,10 @@ a user sees it: moving statistics before and after, and each observed layer's ou
 compared with its own `training=False` output, written into a variable inside the
 graph (so what a trace or a compiled `fit` baked in shows; nothing is forced eager)."""
 
+# Long because: it is the atlas's whole engine (eight model styles, three front layers,
+# seventeen ways to run a model, the per-layer observation) in one module, so that one
+# import reproduces any cell of the picker.
+
 import contextlib
 import inspect
 import io

@@ -13,7 +13,7 @@ parser.add_argument("--style", choices=STYLES, default="subclass without trainin
 parser.add_argument("--front", choices=FRONTS, default="nothing")
 args = parser.parse_args()
 
-found = cell(args.call, args.style, args.front)
+found = cell(args.call, args.style, args.front)  # <-
 for layer, label in found.items():
     print(f"{layer:15} {label}")
 

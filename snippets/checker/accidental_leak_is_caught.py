@@ -21,7 +21,7 @@ optimizer = tf.keras.optimizers.SGD(0.01)
 def train_step(data):
     x, y = data
     with tf.GradientTape() as tape:
-        loss = loss_fn(y, model(x))  # BUG: training=True forgotten
+        loss = loss_fn(y, model(x))  # <- BUG: training=True forgotten
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
 
@@ -29,7 +29,7 @@ def train_step(data):
 eval_step = tf.function(lambda data: model(data[0], training=False))
 print("tf.keras is", "Keras 2" if keras2 else f"Keras {tf.keras.version()}")
 try:
-    check_training_state(model, train_step, eval_step, batch)
+    check_training_state(model, train_step, eval_step, batch)  # <-
 except AssertionError as error:
     problems = [line.strip() for line in str(error).splitlines()[1:]]
 else:

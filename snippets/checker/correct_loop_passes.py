@@ -49,15 +49,15 @@ optimizer = tf.keras.optimizers.SGD(0.01)
 def train_step(data):
     xb, yb = data
     with tf.GradientTape() as tape:
-        loss = loss_fn(yb, model(xb, training=True))
+        loss = loss_fn(yb, model(xb, training=True))  # <-
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
 
 
 @tf.function
 def eval_step(data):
-    return model(data[0], training=False)
+    return model(data[0], training=False)  # <-
 
 
-report = check_training_state(model, train_step, eval_step, (x, y))  # raises if wrong
+report = check_training_state(model, train_step, eval_step, (x, y))  # <- fails if wrong
 print(report)

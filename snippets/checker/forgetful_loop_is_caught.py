@@ -26,7 +26,7 @@ optimizer = tf.keras.optimizers.SGD(0.01)
 def train_step(data):
     x, y = data
     with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(tf.square(model(x) - y))  # BUG: training=True forgotten
+        loss = tf.reduce_mean(tf.square(model(x) - y))  # <- BUG: forgot training=True
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
     return loss
@@ -38,7 +38,7 @@ def eval_step(data):
 
 
 try:
-    check_training_state(model, train_step, eval_step, batch)
+    check_training_state(model, train_step, eval_step, batch)  # <-
 except AssertionError as error:
     message = str(error)
     print(message)

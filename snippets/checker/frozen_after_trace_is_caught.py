@@ -37,16 +37,16 @@ steps = [
     tf.function(lambda b: model(b[0], training=False)),
 ]
 steps[0]((x, y))  # traced while bn is trainable
-bn.trainable = False  # freeze it, and run the same traced step
+bn.trainable = False  # <- freeze it, and run the same traced step
 traced = verdict(lambda: check_training_state(model, *steps, (x, y)))
-new = [tf.function(step.python_function) for step in steps]
+new = [tf.function(step.python_function) for step in steps]  # <-
 retraced = verdict(lambda: check_training_state(model, *new, (x, y)))
 
 model, bn = new_model()
 model.fit(x, y, batch_size=16, verbose=0)  # compiled while bn is trainable
-bn.trainable = False
+bn.trainable = False  # <-
 fitted = verdict(lambda: check_fit(model, x, y))
-model.compile(optimizer="sgd", loss="mse")  # compile again
+model.compile(optimizer="sgd", loss="mse")  # <- compile again
 recompiled = verdict(lambda: check_fit(model, x, y))
 
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")

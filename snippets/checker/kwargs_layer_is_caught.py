@@ -10,8 +10,8 @@ keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
 
 
 class Noise(tf.keras.layers.Layer):
-    def call(self, x, **kwargs):  # BUG: no `training` parameter
-        if kwargs.get("training"):
+    def call(self, x, **kwargs):  # <- BUG: no `training` parameter
+        if kwargs.get("training"):  # <-
             return x + tf.random.normal(tf.shape(x))
         return x
 
@@ -52,7 +52,7 @@ for training in (True, False):
     assert noisy is (keras2 and training), "only Keras 2 hands it `training`"
 
 try:
-    report = check_training_state(model, train_step, eval_step, batch)
+    report = check_training_state(model, train_step, eval_step, batch)  # <-
 except AssertionError as error:
     print(error)
     assert not keras2, "Keras 2 passes training on to **kwargs"

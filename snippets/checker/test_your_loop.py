@@ -44,14 +44,14 @@ def steps(model, training):
     return train_step, eval_step
 
 
-def test_right_loop(training_state):  # the fixture: no import needed
+def test_right_loop(training_state):  # <- the fixture: no import needed
     model = build_model()
-    training_state.check(model, *steps(model, training=True), BATCH)
+    training_state.check(model, *steps(model, training=True), BATCH)  # <-
 
 
 def test_forgetful_loop(training_state):
     model = build_model()
-    training_state.check(model, *steps(model, training=False), BATCH)
+    training_state.check(model, *steps(model, training=False), BATCH)  # <-
 
 
 if __name__ == "__main__":  # as a script: each test, given what the fixture gives

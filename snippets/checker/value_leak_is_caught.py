@@ -17,9 +17,9 @@ class Block(tf.keras.Model):
         self.bn = tf.keras.layers.BatchNormalization(name="kept_bn")
         self.drop_out = tf.keras.layers.Dropout(0.5, name="drop_out")
 
-    def call(self, inputs):  # no `training` parameter to pass on
+    def call(self, inputs):  # <- no `training` parameter to pass on
         h = self.drop_in(inputs)
-        return self.drop_out(self.bn(h, training=False))  # BN kept in inference mode
+        return self.drop_out(self.bn(h, training=False))  # <- BN kept in inference mode
 
 
 @tf.function
@@ -35,7 +35,7 @@ def eval_step(x):
 model = Block()
 print("tf.keras is", "Keras 2" if keras2 else "Keras 3")
 try:
-    report = check_training_state(
+    report = check_training_state(  # <-
         model, train_step, eval_step, batch, inference_only=["kept_bn"]
     )
 except AssertionError as error:

@@ -2,25 +2,17 @@
 BatchNormalization frozen, in a Functional and in a subclassed model), trained with
 fit and evaluated with evaluate and predict, the checker passes."""
 
-import pathlib
 import re
-import sys
 
 import tensorflow as tf
-
-# the zoo's models.py lives in snippets/zoo/ (found from here and from a keras2/ copy)
-snippets = next(
-    p for p in pathlib.Path(__file__).resolve().parents if p.name == "snippets"
-)
-sys.path.append(str(snippets / "zoo"))
-from models import (  # noqa: E402
+from models import (
     LOSS,
     MCDropout,
     PinnedUnit,
     build,
     make_batch,
 )
-from training_state_check import check_fit  # noqa: E402
+from training_state_check import check_fit
 
 keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
 
@@ -35,7 +27,7 @@ def check(name, builder=None):
     pinned = [unit.bn for unit in inner if isinstance(unit, PinnedUnit)]
     mc = [layer for layer in inner if isinstance(layer, MCDropout)]
     try:
-        check_fit(model, x, y, inference_only=pinned, always_active=mc)
+        check_fit(model, x, y, inference_only=pinned, always_active=mc)  # <-
     except AssertionError as error:
         named = re.findall(r"(\w+ step: \S+) \(", str(error))
         return "caught: " + ", ".join(sorted(set(named)))

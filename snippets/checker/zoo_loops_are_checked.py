@@ -3,19 +3,11 @@ passes the correct loop and catches a train step that forgets training=True, nam
 the layers; it also catches a bare model(x) evaluating the image model."""
 
 import collections
-import pathlib
 import re
-import sys
 
 import tensorflow as tf
-
-# the zoo's models.py lives in snippets/zoo/ (found from here and from a keras2/ copy)
-snippets = next(
-    p for p in pathlib.Path(__file__).resolve().parents if p.name == "snippets"
-)
-sys.path.append(str(snippets / "zoo"))
-from models import LOSS, SHAPES, MCDropout, PinnedUnit, build, make_batch  # noqa: E402
-from training_state_check import check_training_state  # noqa: E402
+from models import LOSS, SHAPES, MCDropout, PinnedUnit, build, make_batch
+from training_state_check import check_training_state
 
 keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
 TRACED = False  # the steps are plain Python functions, run eagerly
@@ -52,7 +44,7 @@ def check(name, forget=False, bare=False):
     mc = [layer for layer in inner if isinstance(layer, MCDropout)]
     train, evaluate = steps(model, forget, bare)
     try:
-        check_training_state(model, train, evaluate, batch, pinned, mc)
+        check_training_state(model, train, evaluate, batch, pinned, mc)  # <-
     except AssertionError as error:
         named = set(re.findall(r"step: (\S+) \((\w+)", str(error)))  # name (kind
         names = {layer.name for layer in inner}

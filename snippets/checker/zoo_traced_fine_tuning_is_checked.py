@@ -4,19 +4,11 @@ tf.function steps, the checker passes the correct loop and catches a train step 
 forgets training=True, naming the layers."""
 
 import collections
-import pathlib
 import re
-import sys
 
 import tensorflow as tf
-
-# the zoo's models.py lives in snippets/zoo/ (found from here and from a keras2/ copy)
-snippets = next(
-    p for p in pathlib.Path(__file__).resolve().parents if p.name == "snippets"
-)
-sys.path.append(str(snippets / "zoo"))
-from models import LOSS, MCDropout, PinnedUnit, build, make_batch  # noqa: E402
-from training_state_check import check_training_state  # noqa: E402
+from models import LOSS, MCDropout, PinnedUnit, build, make_batch
+from training_state_check import check_training_state
 
 keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
 TRACED = True  # the steps are tf.function: the checker runs them traced
@@ -53,7 +45,7 @@ def check(name, forget=False, bare=False):
     mc = [layer for layer in inner if isinstance(layer, MCDropout)]
     train, evaluate = steps(model, forget, bare)
     try:
-        check_training_state(model, train, evaluate, batch, pinned, mc)
+        check_training_state(model, train, evaluate, batch, pinned, mc)  # <-
     except AssertionError as error:
         named = set(re.findall(r"step: (\S+) \((\w+)", str(error)))  # name (kind
         names = {layer.name for layer in inner}

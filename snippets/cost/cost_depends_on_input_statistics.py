@@ -2,6 +2,10 @@
 the mean 0 / variance 1 its moving statistics are left at (uncentred features), and
 almost nothing when they sit close (standardised features)."""
 
+# Long because: it trains the same model four times (with and without training=True, on
+# raw and on standardised inputs) and measures BatchNormalization's input statistics,
+# which is what it takes to show when forgetting costs and why.
+
 import numpy as np
 import tensorflow as tf
 
@@ -22,7 +26,7 @@ x_test, y_test = make_data(1024)
 mean, std = x_train.mean(axis=0), x_train.std(axis=0)
 settings = {  # the same data, raw, and standardised with the training set's statistics
     "uncentred": (x_train, x_test),
-    "standardised": ((x_train - mean) / std, (x_test - mean) / std),
+    "standardised": ((x_train - mean) / std, (x_test - mean) / std),  # <-
 }
 loss_fn = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
@@ -46,9 +50,9 @@ def train(x_train, say_training):
     def train_step(x, y):
         with tf.GradientTape() as tape:
             if say_training:
-                logits = model(x, training=True)
+                logits = model(x, training=True)  # <-
             else:
-                logits = model(x)  # forgotten: BN and Dropout run in inference mode
+                logits = model(x)  # <- forgotten: BN and Dropout run in inference mode
             loss = loss_fn(y, logits)
         grads = tape.gradient(loss, model.trainable_variables)
         optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
@@ -63,7 +67,7 @@ def train(x_train, say_training):
 
 def accuracy(model, x_test):
     before = model.layers[1].moving_mean.numpy().copy()
-    logits = model(x_test, training=False)  # evaluate every run the same way
+    logits = model(x_test, training=False)  # <- evaluate every run the same way
     after = model.layers[1].moving_mean.numpy()
     assert np.array_equal(before, after), "evaluation should leave BN's stats alone"
     return float(np.mean(np.argmax(logits, axis=1) == y_test))

@@ -14,15 +14,15 @@ y, shards = np.zeros((8, 3), "float32"), (x[:4], x[4:])
 own = np.concatenate([(s - s.mean(0)) / np.sqrt(s.var(0) + 1e-3) for s in shards])
 whole = (x - x.mean(0)) / np.sqrt(x.var(0) + 1e-3)  # own: per shard; whole: global
 seen = []
-for synchronized in (False, True):
+for synchronized in (False, True):  # <-
     record, outputs = recorder((4, 3))
     with strategy.scope():  # momentum=0: the moving statistics are the last batch's
         bn = tf.keras.layers.BatchNormalization(momentum=0.0, synchronized=synchronized)
         model = tf.keras.Sequential([tf.keras.Input((3,)), bn, record])
         model.compile("sgd", "mse")
-    model.fit(x, y, batch_size=8, shuffle=False, verbose=0)  # rows stay in order
+    model.fit(x, y, batch_size=8, shuffle=False, verbose=0)  # <- rows stay in order
     out, read = np.concatenate(outputs()), np.asarray(bn.moving_mean)  # read outside
-    predicted = model.predict(np.ones((8, 3)), verbose=0)  # one half on each replica
+    predicted = model.predict(np.ones((8, 3)), verbose=0)  # <- one half on each replica
     facts = {
         "shards normalised with own statistics": np.allclose(out, own, atol=1e-4),
         "same batch statistics on every replica": np.allclose(out, whole, atol=1e-4),

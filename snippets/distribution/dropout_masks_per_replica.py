@@ -16,20 +16,20 @@ class ReplicaDropout(tf.keras.layers.Dropout):
     """Dropout from an unseeded TensorFlow op: each replica's copy of the op draws."""
 
     def call(self, inputs, training=None):
-        return tf.nn.dropout(inputs, self.rate) if training else inputs
+        return tf.nn.dropout(inputs, self.rate) if training else inputs  # <-
 
 
 seen = {}
 for kind in (tf.keras.layers.Dropout, ReplicaDropout):
     with strategy.scope():
         dropout = kind(0.5)
-    masks = run(lambda b: dropout(b, training=True), (distribute(x),))
+    masks = run(lambda b: dropout(b, training=True), (distribute(x),))  # <-
     record, recorded = recorder((4, 64))
     with strategy.scope():
         model = tf.keras.Sequential([tf.keras.Input((64,)), kind(0.5), record])
         model.add(tf.keras.layers.Dense(1))
         model.compile("sgd", "mse")
-    model.fit(x, y, batch_size=8, verbose=0)
+    model.fit(x, y, batch_size=8, verbose=0)  # <-
     runs = {"custom loop": local(masks), "fit": recorded()}
     for loop, (first, second) in runs.items():
         rows = {row.tobytes() for row in np.concatenate([first, second]) != 0}

@@ -10,11 +10,11 @@ import tensorflow as tf
 assert "TF_USE_LEGACY_KERAS" not in os.environ, (
     "this snippet checks the default flavour"
 )
-assert tf.keras.__version__.startswith("3."), (
+assert tf.keras.__version__.startswith("3."), (  # <-
     f"tf.keras is Keras {tf.keras.__version__}, not Keras 3"
 )
 # tf.keras is the `keras` package (whichever distribution installed it)
-assert tf.keras.__version__ == keras.__version__
+assert tf.keras.__version__ == keras.__version__  # <-
 
 print("TensorFlow", tf.__version__)
 print("Keras", tf.keras.__version__)

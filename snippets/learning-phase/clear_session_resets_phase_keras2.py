@@ -35,9 +35,9 @@ def new_model_trains_when_called_bare():
     return bn_updated
 
 
-tf.keras.backend.set_learning_phase(1)
+tf.keras.backend.set_learning_phase(1)  # <-
 with_phase = new_model_trains_when_called_bare()
-tf.keras.backend.clear_session()
+tf.keras.backend.clear_session()  # <-
 after_clear = new_model_trains_when_called_bare()
 
 print(f"set_learning_phase(1), then model(data) trains: {with_phase}")

@@ -19,7 +19,7 @@ bn.build(batch.shape)
 
 @tf.function
 def step(xb):
-    return bn(xb)  # no `training`: the learning phase decides... at trace time
+    return bn(xb)  # <- no `training`: the learning phase decides... at trace time
 
 
 def one_call(call):
@@ -32,10 +32,10 @@ def one_call(call):
     return phase, updated
 
 
-tf.keras.backend.set_learning_phase(1)
+tf.keras.backend.set_learning_phase(1)  # <-
 first = one_call("first call")  # traced now, in training mode
-tf.keras.backend.set_learning_phase(0)
-second = one_call("second call")  # same graph: still training mode
+tf.keras.backend.set_learning_phase(0)  # <-
+second = one_call("second call")  # <- same graph: still training mode
 print("traces:", step.experimental_get_tracing_count())
 assert first == (1, True) and second == (0, True), (
     "the traced step should keep the learning phase it was traced with"

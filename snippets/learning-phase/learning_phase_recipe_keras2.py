@@ -40,21 +40,21 @@ model = tf.keras.Sequential(
 optimizer = tf.keras.optimizers.SGD(0.01)
 
 # Training: switch the global learning phase on, then call the model WITHOUT `training`.
-tf.keras.backend.set_learning_phase(1)  # deprecated, prints a UserWarning on stderr
+tf.keras.backend.set_learning_phase(1)  # <- deprecated, prints a UserWarning on stderr
 updated = dropped = 0
 for _ in range(3):
     before = bn.moving_mean.numpy().copy()
     with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(tf.square(model(x_train) - y_train))
+        loss = tf.reduce_mean(tf.square(model(x_train) - y_train))  # <-
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
     updated += not np.array_equal(before, bn.moving_mean.numpy())
     dropped += 0.3 < dropout.zeroed.numpy() < 0.7  # about half of the units
 
 # Testing: switch the learning phase off, then call the model without `training` again.
-tf.keras.backend.set_learning_phase(0)
+tf.keras.backend.set_learning_phase(0)  # <-
 before = bn.moving_mean.numpy().copy()
-model(x_test)
+model(x_test)  # <-
 untouched = np.array_equal(before, bn.moving_mean.numpy())
 idle = dropout.zeroed.numpy() == 0.0
 

@@ -30,7 +30,7 @@ bn = model.layers[1]
 def call_without_training():
     """Call model(data); return (BN updated its moving mean, Dropout dropped units)."""
     before = bn.moving_mean.numpy().copy()
-    out = model(data).numpy()
+    out = model(data).numpy()  # <-
     bn_updated = not np.allclose(before, bn.moving_mean.numpy())
     dropped = bool(np.mean(out == 0.0) > 0.25)
     return bn_updated, dropped
@@ -39,7 +39,7 @@ def call_without_training():
 for phase in [1, 0]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tf.keras.backend.set_learning_phase(phase)
+        tf.keras.backend.set_learning_phase(phase)  # <-
     categories = sorted({w.category.__name__ for w in caught})
     deprecated = any("deprecated" in str(w.message) for w in caught)
     bn_updated, dropped = call_without_training()

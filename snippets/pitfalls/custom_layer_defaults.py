@@ -13,13 +13,13 @@ class InferByDefault(tf.keras.layers.Layer):
         super().__init__()
         self.drop = tf.keras.layers.Dropout(0.5)
 
-    def call(self, inputs, training=False):  # meant: inference unless told otherwise
+    def call(self, inputs, training=False):  # <- meant: inference unless told otherwise
         self.received = training  # what Keras actually handed us
         return self.drop(inputs, training=training)
 
 
 class TrainByDefault(InferByDefault):
-    def call(self, inputs, training=True):  # a dangerous default
+    def call(self, inputs, training=True):  # <- a dangerous default
         self.received = training
         return self.drop(inputs, training=training)
 
@@ -38,12 +38,12 @@ def show(call, block, out):
 print("tf.keras is", "Keras 3" if hasattr(tf.keras, "version") else "Keras 2")
 model = wrap(block := InferByDefault())
 print("call(self, inputs, training=False):")
-show("  model(x, training=True)", block, model(ones, training=True))
+show("  model(x, training=True)", block, model(ones, training=True))  # <-
 show("  model(x)", block, model(ones))
 show("  block(x), called on its own", block, block(ones))
 assert block.received is False
 model = wrap(block := TrainByDefault())
 print("call(self, inputs, training=True):")
-show("  model(x)", block, model(ones))
+show("  model(x)", block, model(ones))  # <-
 assert block.received is True, "a bare call runs the layer in training mode"
 show("  model(x, training=False)", block, model(ones, training=False))

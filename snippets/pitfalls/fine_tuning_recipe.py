@@ -3,6 +3,10 @@ time, unfreeze it, set its BatchNormalization layers `trainable=False` and compi
 again: through `fit` and a new traced step, in a Functional and a subclassed wrapper,
 the base's weights train, its moving statistics stay put, the head drops about half."""
 
+# Long because: it runs the whole recipe (freeze, train the head, unfreeze, refreeze
+# BatchNormalization, compile again) in both wrappers and through both fit and a traced
+# step, and checks the three facts it promises in each of the four cases.
+
 import numpy as np
 import tensorflow as tf
 
@@ -31,7 +35,7 @@ def pretrained_base():  # stands in for keras.applications (the zoo uses MobileN
 
 def functional(base, watch):
     inputs = tf.keras.Input(shape=(8,))
-    h = base(inputs)  # no training=False written here
+    h = base(inputs)  # <- no training=False written here
     return tf.keras.Model(inputs, layers.Dense(1)(watch(layers.Dropout(0.5)(h))))
 
 
@@ -52,11 +56,11 @@ def fine_tune(wrap, step):
     base.trainable = False  # 1. train the new head on the frozen base
     model.compile(optimizer="sgd", loss="mse")
     model.fit(x, y, verbose=0)
-    base.trainable = True  # 2. fine-tune: unfreeze the base...
+    base.trainable = True  # <- 2. fine-tune: unfreeze the base...
     for layer in base.layers:
         if isinstance(layer, layers.BatchNormalization):
-            layer.trainable = False  # ...but keep its BatchNormalization frozen
-    model.compile(optimizer="sgd", loss="mse")  # compile again after `trainable`
+            layer.trainable = False  # <- ...but keep its BatchNormalization frozen
+    model.compile(optimizer="sgd", loss="mse")  # <- compile again after `trainable`
     kernel, bn = base.layers[0].kernel.numpy().copy(), base.layers[1]
     mean = bn.moving_mean.numpy().copy()
     if step == "fit":

@@ -3,6 +3,11 @@ BatchNormalization frozen afterwards keeps training until you compile again or m
 new `tf.function`; on Keras 3, `base.trainable = True` unfreezes nothing when the base
 already holds True (its layers frozen one by one)."""
 
+# Long because: it proves the three facts the section states together: a frozen
+# BatchNormalization ignores training, freezing after fit or a trace needs a new compile
+# or tf.function, and Keras 3's `base.trainable = True` unfreezes nothing on a real
+# MobileNetV3Small base.
+
 import numpy as np
 import tensorflow as tf
 
@@ -44,9 +49,9 @@ for compile_again in (False, True):  # through fit
     bn, model = build()
     model.compile(optimizer="sgd", loss="mse")
     model.fit(x, y, verbose=0)
-    bn.trainable = False  # frozen after fit compiled its step
+    bn.trainable = False  # <- frozen after fit compiled its step
     if compile_again:
-        model.compile(optimizer="sgd", loss="mse")
+        model.compile(optimizer="sgd", loss="mse")  # <-
     trains = moved(bn, lambda: model.fit(x, y, verbose=0))
     print(f"fit, compiled again {compile_again}: the frozen BN still trains {trains}")
     assert trains is not compile_again
@@ -64,7 +69,7 @@ def train_step():
 
 old_step = tf.function(train_step)
 old_step()  # traced while the BN was trainable
-bn.trainable = False
+bn.trainable = False  # <-
 for label, step in (("traced before", old_step), ("new", tf.function(train_step))):
     trains = moved(bn, step)
     print(f"tf.function {label}: the frozen BN still trains {trains}")
@@ -80,7 +85,7 @@ def unfreeze(how):
         layer.trainable = False  # one by one: base.trainable itself stays True
     if how == "False, then True":
         base.trainable = False
-    base.trainable = True
+    base.trainable = True  # <-
     weighted = [layer for layer in base.layers if layer.weights]
     unfrozen = sum(layer.trainable for layer in weighted)
     inputs = tf.keras.Input(shape=(32, 32, 3))

@@ -2,6 +2,10 @@
 BatchNormalization and Dropout train exactly when the precedence rule says: an explicit
 True/False wins, then the learning phase (Keras 2), otherwise inference."""
 
+# Long because: it builds the model in all three styles and calls a fresh one with each
+# of the four training values, under every learning phase on Keras 2, so that one table
+# shows every combination the page reads.
+
 import warnings
 
 import numpy as np
@@ -71,10 +75,10 @@ for phase in phases:
         tf.keras.backend.set_learning_phase(phase)
     for style, build in builders.items():
         model = build()
-        row(style, phase, "omitted", model, model(data))
+        row(style, phase, "omitted", model, model(data))  # <-
         model = build()
-        row(style, phase, None, model, model(data, training=None))
+        row(style, phase, None, model, model(data, training=None))  # <-
         model = build()
-        row(style, phase, True, model, model(data, training=True))
+        row(style, phase, True, model, model(data, training=True))  # <-
         model = build()
-        row(style, phase, False, model, model(data, training=False))
+        row(style, phase, False, model, model(data, training=False))  # <-

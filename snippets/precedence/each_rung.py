@@ -2,6 +2,9 @@
 call, which beats the call default, which applies when nothing else is set; on Keras 2
 the learning phase sits between the enclosing call and the call default."""
 
+# Long because: it proves each rung of the order on its own, with recording layers and a
+# model per rung: three rungs on both flavours and the learning-phase rung on Keras 2.
+
 import warnings
 
 import numpy as np
@@ -32,7 +35,7 @@ class Pinned(tf.keras.Model):
 
     def call(self, inputs):
         h = self.free(inputs)  # no value of its own
-        h = self.pinned_off(h, training=False)
+        h = self.pinned_off(h, training=False)  # <-
         return self.pinned_on(h, training=True)
 
 
@@ -48,7 +51,7 @@ show("model(x, training=False): layer pinned to True", model.pinned_on.received,
 
 print("2. The enclosing call beats the call default")
 model = Wrapper(DefaultsToInfer())
-model(x, training=True)
+model(x, training=True)  # <-
 show("model(x, training=True): layer defaulting to False", model.inner.received, True)
 model = Wrapper(DefaultsToTrain())
 model(x, training=False)
@@ -57,7 +60,7 @@ show("model(x, training=False): layer defaulting to True", model.inner.received,
 print("3. The call default applies when nothing else is set")
 for layer_class, default in [(DefaultsToTrain, True), (DefaultsToInfer, False)]:
     layer, model = layer_class(), Wrapper(layer_class())
-    layer(x)
+    layer(x)  # <-
     model(x)
     show(f"layer(x) on its own, defaulting to {default}", layer.received, default)
     show(f"inside model(x), defaulting to {default}", model.inner.received, default)
@@ -65,7 +68,7 @@ for layer_class, default in [(DefaultsToTrain, True), (DefaultsToInfer, False)]:
 if keras2:  # the learning phase exists on Keras 2 only
     print("Keras 2: the enclosing call beats the phase, which beats the call default")
     for phase, layer_class in [(1, DefaultsToInfer), (0, DefaultsToTrain)]:
-        tf.keras.backend.set_learning_phase(phase)
+        tf.keras.backend.set_learning_phase(phase)  # <-
         layer, model = layer_class(), Wrapper(layer_class())
         layer(x)
         outer = phase == 0  # the model call contradicts the phase

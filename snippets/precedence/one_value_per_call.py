@@ -2,6 +2,10 @@
 depth, stores the value it resolved, and a later layer given no value reads the last
 one stored. Keras 2 hands each layer the value of the call that encloses it."""
 
+# Long because: it needs one model per way a value reaches later layers (an explicit
+# False one level down, an explicit None, a call default of True), each with recording
+# layers around it, and the expected values on both flavours.
+
 import numpy as np
 import tensorflow as tf
 from recorders import Probe, about_half
@@ -13,7 +17,7 @@ x = np.ones((1, 1000), dtype="float32")
 
 
 class DefaultsToTrain(Probe):
-    def call(self, inputs, training=True):  # a call default of True
+    def call(self, inputs, training=True):  # <- a call default of True
         self.received = training
         return inputs
 
@@ -24,7 +28,7 @@ class Block(layers.Layer):
         self.pinned = Probe()
 
     def call(self, inputs):
-        return self.pinned(inputs, training=False)  # an explicit value, one level down
+        return self.pinned(inputs, training=False)  # <- explicit value, one level down
 
 
 class PinnedInside(tf.keras.Model):
@@ -42,7 +46,7 @@ class NoneInside(tf.keras.Model):
         self.first, self.drop, self.after = Probe(), layers.Dropout(0.5), Probe()
 
     def call(self, inputs):
-        h = self.drop(self.first(inputs), training=None)  # an explicit None
+        h = self.drop(self.first(inputs), training=None)  # <- an explicit None
         return self.after(h)
 
 
@@ -55,20 +59,6 @@ class DefaultInside(tf.keras.Model):
         return self.drop(self.first(inputs))
 
 
-EXPECTED = {  # per call: the `training` values received, whether Dropout dropped half
-    "Keras 3": {
-        "PinnedInside": (True, False, False),  # first, pinned, next
-        "NoneInside": (True, None, False),  # first, after the Dropout; dropped
-        "DefaultInside, model(x)": (True, True),  # defaulting to True; dropped
-        "DefaultInside, model(x, training=False)": (False, False),
-    },
-    "Keras 2": {
-        "PinnedInside": (True, False, True),
-        "NoneInside": (True, True, True),
-        "DefaultInside, model(x)": (True, False),
-        "DefaultInside, model(x, training=False)": (False, False),
-    },
-}
 print("tf.keras is", flavour)
 model = PinnedInside()
 model(x, training=True)
@@ -86,7 +76,7 @@ print(f"  Dropout(training=None) zeroed about half: {half}")
 seen["NoneInside"] = (*got, half)
 
 model = DefaultInside()
-half = about_half(model(x))
+half = about_half(model(x))  # <-
 print("DefaultInside, model(x); `training` received by")
 print(f"  the layer whose call defaults to True: {model.first.received}")
 print(f"  Dropout after it zeroed about half: {half}")
@@ -96,4 +86,18 @@ print("DefaultInside, model(x, training=False); `training` received by")
 print(f"  the layer whose call defaults to True: {model.first.received}")
 print(f"  Dropout after it zeroed about half: {half}")
 seen["DefaultInside, model(x, training=False)"] = model.first.received, half
+EXPECTED = {  # per call: the `training` values received, whether Dropout dropped half
+    "Keras 3": {
+        "PinnedInside": (True, False, False),  # first, pinned, next
+        "NoneInside": (True, None, False),  # first, after the Dropout; dropped
+        "DefaultInside, model(x)": (True, True),  # defaulting to True; dropped
+        "DefaultInside, model(x, training=False)": (False, False),
+    },
+    "Keras 2": {
+        "PinnedInside": (True, False, True),
+        "NoneInside": (True, True, True),
+        "DefaultInside, model(x)": (True, False),
+        "DefaultInside, model(x, training=False)": (False, False),
+    },
+}
 assert seen == EXPECTED[flavour], seen

@@ -1,6 +1,9 @@
 """Keras 3: behind Resizing, CenterCrop or a Random* layer, a bare model(x) trains
 BatchNormalization on the data it evaluates (Keras 2: it does not)."""
 
+# Long because: it puts each of four front layers before the same network in all four
+# model styles, the sixteen cells of the table, each a fresh model.
+
 import numpy as np
 import tensorflow as tf
 from watch import bn_trained
@@ -47,14 +50,14 @@ class SubclassForgets(tf.keras.Model):
         self.pool, self.head = layers.GlobalAveragePooling2D(), layers.Dense(2)
 
     def call(self, inputs, training=None):  # takes `training` but does not pass it on
-        h = self.bn(self.conv(self.front(inputs)))
+        h = self.bn(self.conv(self.front(inputs)))  # <-
         return self.head(self.pool(h))
 
 
 class SubclassForwards(SubclassForgets):
     def call(self, inputs, training=None):  # passes `training` on to every layer
         h = self.conv(self.front(inputs, training=training))
-        h = self.bn(h, training=training)
+        h = self.bn(h, training=training)  # <-
         return self.head(self.pool(h))
 
 
@@ -72,7 +75,7 @@ for name, (layer_class, args) in FRONT.items():
     row = []
     for style, build in STYLES.items():
         model = build(layer_class(*args))
-        model(images)  # the bare call: no `training` argument
+        model(images)  # <- the bare call: no `training` argument
         moved[name, style] = bn_trained(model)
         row.append(f"{moved[name, style]!s:<{len(style)}}")  # pad to the heading
     print(f"{name:<11}", " | ".join(row).rstrip())

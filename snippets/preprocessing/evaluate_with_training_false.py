@@ -1,6 +1,10 @@
 """model(x, training=False) and model.predict(x) evaluate an image model with
 preprocessing and augmentation layers cleanly; a bare model(x) may not."""
 
+# Long because: it builds one realistic image model (preprocessing, augmentation,
+# BatchNormalization, Dropout) in three styles and evaluates each three ways, twice
+# each, so that both the statistics and the repeatability are checked.
+
 import numpy as np
 import tensorflow as tf
 from watch import bn_trained, functional
@@ -69,11 +73,11 @@ def report(style, model, call, first, second):
 
 print("tf.keras is", flavour)
 for style, model in models.items():
-    first, second = model(images, training=False), model(images, training=False)
+    first, second = model(images, training=False), model(images, training=False)  # <-
     report(style, model, "model(x, training=False)", first, second)
     first, second = model.predict(images, verbose=0), model.predict(images, verbose=0)
     report(style, model, "model.predict(x)", first, second)
-    first, second = model(images), model(images)  # the bare call, for comparison
+    first, second = model(images), model(images)  # <- the bare call, for comparison
     report(style, model, "model(x)", first, second)
 
 for style in models:

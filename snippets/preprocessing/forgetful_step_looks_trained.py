@@ -1,6 +1,10 @@
 """Keras 3: behind a RandomFlip, a train step that forgets training=True still trains
 BatchNormalization, so it looks right, but Dropout stays off in a Functional model."""
 
+# Long because: it runs a forgetful and a correct train step on three model styles and
+# taps the augmented images and the Dropout output, to show all three effects the
+# section lists: BatchNormalization trained, images augmented, Dropout on or off.
+
 import numpy as np
 import tensorflow as tf
 from watch import Tap, bn_trained, functional
@@ -54,14 +58,14 @@ class SubclassedForgets(Subclassed):
 
 def forgetful_step(model, optimizer):
     with tf.GradientTape() as tape:
-        loss = loss_fn(labels, model(images))  # training=True forgotten
+        loss = loss_fn(labels, model(images))  # <- training=True forgotten
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
 
 
 def train_step(model, optimizer):
     with tf.GradientTape() as tape:
-        loss = loss_fn(labels, model(images, training=True))
+        loss = loss_fn(labels, model(images, training=True))  # <-
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
 

@@ -12,13 +12,13 @@ layers = tf.keras.layers
 
 def call_default(layer_class):
     """The default of `training` in the layer's call signature ("absent" if none)."""
-    param = inspect.signature(layer_class.call).parameters.get("training")
+    param = inspect.signature(layer_class.call).parameters.get("training")  # <-
     return "absent" if param is None else param.default
 
 
 classes = [getattr(layers, name) for name in sorted(dir(layers))]
 classes = [c for c in classes if isinstance(c, type) and issubclass(c, layers.Layer)]
-true_by_default = [c.__name__ for c in classes if call_default(c) is True]
+true_by_default = [c.__name__ for c in classes if call_default(c) is True]  # <-
 print("tf.keras is", flavour)
 print(f"layers whose call declares training=True: {len(true_by_default)}")
 print(textwrap.fill(", ".join(true_by_default), width=80))
@@ -29,13 +29,13 @@ random_layers = [name for name in dir(layers) if name.startswith("Random")]
 assert set(random_layers) <= set(true_by_default), "Random* layers default to True"
 assert call_default(layers.Rescaling) == "absent", "Rescaling takes no `training`"
 assert call_default(layers.BatchNormalization) is None
-EXPECTED = {  # only the Random* layers default to True; Resizing, CenterCrop, Dropout
-    "Keras 3": (False, True, True, False),
-    "Keras 2": (True, "absent", "absent", None),
-}
 names = ("Resizing", "CenterCrop", "Dropout")
 seen = (
     set(true_by_default) == set(random_layers),
     *(call_default(getattr(layers, n)) for n in names),
 )
+EXPECTED = {  # only the Random* layers default to True; Resizing, CenterCrop, Dropout
+    "Keras 3": (False, True, True, False),
+    "Keras 2": (True, "absent", "absent", None),
+}
 assert seen == EXPECTED[flavour], seen

@@ -2,9 +2,13 @@
 its layers raise TypeError in a tf.keras Sequential model, make fit raise in a subclass,
 and in a Functional model are frozen in inference mode, without an error."""
 
+# Long because: it tries Keras 3 layers in all three tf.keras model styles, and the
+# Functional case needs the same model built from tf.keras.layers beside it to show that
+# the mixed one never trains.
+
 import os
 
-os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF: tf.keras is Keras 2
+os.environ["TF_USE_LEGACY_KERAS"] = "1"  # <- before importing TF: tf.keras is Keras 2
 
 import keras
 import numpy as np
@@ -31,7 +35,7 @@ def attempt(what, run):
 class Subclass(tf.keras.Model):
     def __init__(self):
         super().__init__()
-        self.dense = keras.layers.Dense(4)  # a Keras 3 layer in a Keras 2 model
+        self.dense = keras.layers.Dense(4)  # <- a Keras 3 layer in a Keras 2 model
 
     def call(self, inputs):
         return self.dense(inputs)
@@ -45,7 +49,7 @@ def fit_subclass():
 
 sequential = attempt(
     "tf.keras.Sequential([..., keras.layers.Dense])",
-    lambda: tf.keras.Sequential([tf.keras.Input((4,)), keras.layers.Dense(4)]),
+    lambda: tf.keras.Sequential([tf.keras.Input((4,)), keras.layers.Dense(4)]),  # <-
 )
 subclass = attempt("fit of a tf.keras.Model holding keras.layers", fit_subclass)
 assert (sequential, subclass) == ("TypeError", "AttributeError")
@@ -68,7 +72,7 @@ def functional(layers):
     )
 
 
-mixed, right = functional(keras.layers), functional(tf.keras.layers)
+mixed, right = functional(keras.layers), functional(tf.keras.layers)  # <-
 print(f"Functional, keras.layers:    trained, BN updated, dropped: {mixed}")
 print(f"Functional, tf.keras.layers: trained, BN updated, dropped: {right}")
 assert mixed == (False, False, False) and right == (True, True, True)

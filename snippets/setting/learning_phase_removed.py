@@ -5,8 +5,8 @@ AttributeError."""
 import tensorflow as tf
 
 try:
-    tf.keras.backend.set_learning_phase(1)  # flip-safe: gone, whatever the argument
-except AttributeError as err:
+    tf.keras.backend.set_learning_phase(1)  # <- flip-safe: gone, whatever the argument
+except AttributeError as err:  # <-
     raised = type(err).__name__
 else:
     raised = "nothing"
@@ -18,6 +18,6 @@ for module_name, module in [
     ("tf.compat.v1.keras.backend", tf.compat.v1.keras.backend),
 ]:
     for name in ["set_learning_phase", "learning_phase", "learning_phase_scope"]:
-        exists = hasattr(module, name)
+        exists = hasattr(module, name)  # <-
         print(f"{module_name + '.' + name:<48} exists: {exists}")
         assert not exists, name

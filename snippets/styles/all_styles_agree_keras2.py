@@ -8,6 +8,9 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it builds all three styles side by side and calls each four ways, so
+# that one table shows them agreeing on Keras 2.
+
 import numpy as np
 import tensorflow as tf
 
@@ -69,11 +72,11 @@ print(
 for style, model in models.items():
     bn = next(lay for lay in model.layers if isinstance(lay, layers.BatchNormalization))
     mean = bn.moving_mean.numpy().copy()
-    bare = cell(bn, mean, model(data), False)
+    bare = cell(bn, mean, model(data), False)  # <-
     mean = bn.moving_mean.numpy().copy()
-    none = cell(bn, mean, model(data, training=None), False)
+    none = cell(bn, mean, model(data, training=None), False)  # <-
     mean = bn.moving_mean.numpy().copy()
-    true = cell(bn, mean, model(data, training=True), True)
+    true = cell(bn, mean, model(data, training=True), True)  # <-
     mean = bn.moving_mean.numpy().copy()
-    false = cell(bn, mean, model(data, training=False), False)
+    false = cell(bn, mean, model(data, training=False), False)  # <-
     print(f"{style:<12}{bare:<13}{none:<15}{true:<15}{false}")

@@ -28,10 +28,10 @@ def check(call, out, mean_before, trains):
 
 
 mean = bn.moving_mean.numpy().copy()
-check("model(data)", model(data), mean, False)
+check("model(data)", model(data), mean, False)  # <-
 mean = bn.moving_mean.numpy().copy()
-check("model(data, training=None)", model(data, training=None), mean, False)
+check("model(data, training=None)", model(data, training=None), mean, False)  # <-
 mean = bn.moving_mean.numpy().copy()
-check("model(data, training=True)", model(data, training=True), mean, True)
+check("model(data, training=True)", model(data, training=True), mean, True)  # <-
 mean = bn.moving_mean.numpy().copy()
-check("model(data, training=False)", model(data, training=False), mean, False)
+check("model(data, training=False)", model(data, training=False), mean, False)  # <-

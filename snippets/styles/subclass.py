@@ -16,7 +16,7 @@ class ConvBnDrop(tf.keras.Model):
         self.bn = tf.keras.layers.BatchNormalization()
         self.drop = tf.keras.layers.Dropout(0.5)
 
-    def call(self, inputs):  # no `training` parameter
+    def call(self, inputs):  # <- no `training` parameter
         return self.drop(self.bn(self.conv(inputs)))
 
 
@@ -39,6 +39,6 @@ check("model(data)", model(data), mean, False)
 mean = bn.moving_mean.numpy().copy()
 check("model(data, training=None)", model(data, training=None), mean, False)
 mean = bn.moving_mean.numpy().copy()
-check("model(data, training=True)", model(data, training=True), mean, True)
+check("model(data, training=True)", model(data, training=True), mean, True)  # <-
 mean = bn.moving_mean.numpy().copy()
 check("model(data, training=False)", model(data, training=False), mean, False)

@@ -21,17 +21,17 @@ model = tf.keras.Sequential(
 
 @tf.function
 def test_step(x):
-    return model(x, training=False)
+    return model(x, training=False)  # <-
 
 
 @tf.function
 def predict_step(x):
-    return model.predict(x, verbose=0)
+    return model.predict(x, verbose=0)  # <-
 
 
 @tf.function
 def predict_on_batch_step(x):
-    return model.predict_on_batch(x)
+    return model.predict_on_batch(x)  # <-
 
 
 for step in (predict_step, predict_on_batch_step):
@@ -43,6 +43,6 @@ for step in (predict_step, predict_on_batch_step):
     print(f"{step.__name__:<22} inside tf.function raises: {raised}")
     assert raised == RAISES, f"{step.__name__} should fail inside a tf.function"
 
-same = np.allclose(test_step(x), model.predict(x, verbose=0), atol=1e-6)
+same = np.allclose(test_step(x), model.predict(x, verbose=0), atol=1e-6)  # <-
 print(f"{'test_step':<22} model(x, training=False) equals predict(x) outside: {same}")
 assert same, "the step in inference mode should give what predict() gives"

@@ -13,7 +13,7 @@ class Classifier(tf.keras.Model):
     def train_step(self, data):
         x, y = data
         with tf.GradientTape() as tape:
-            y_pred = self(x)  # training=True forgotten
+            y_pred = self(x)  # <- training=True forgotten
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
         grads = tape.gradient(loss, self.trainable_variables)
         self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
@@ -21,7 +21,7 @@ class Classifier(tf.keras.Model):
 
 
 model, bn = build(Classifier)
-history = model.fit(x, y, batch_size=32, epochs=2, verbose=0)
+history = model.fit(x, y, batch_size=32, epochs=2, verbose=0)  # <-
 bn_trained = bool(np.any(bn.moving_mean.numpy() != 0.0))  # a new BN starts at 0
 dropped = history.history["dropped"]
 print("tf.keras is", flavour)

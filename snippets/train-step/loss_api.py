@@ -13,10 +13,10 @@ class CompiledLoss(tf.keras.Model):  # the Keras 2 way: compiled_loss, compiled_
         x, y = data
         with tf.GradientTape() as tape:
             y_pred = self(x, training=True)
-            loss = self.compiled_loss(y, y_pred)
+            loss = self.compiled_loss(y, y_pred)  # <-
         grads = tape.gradient(loss, self.trainable_variables)
         self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
-        self.compiled_metrics.update_state(y, y_pred)
+        self.compiled_metrics.update_state(y, y_pred)  # <-
         return {m.name: m.result() for m in self.metrics}
 
 
@@ -25,10 +25,10 @@ class ComputeLoss(tf.keras.Model):  # compute_loss, then the metrics: compute_me
         x, y = data
         with tf.GradientTape() as tape:
             y_pred = self(x, training=True)
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred)  # <-
         grads = tape.gradient(loss, self.trainable_variables)
         self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
-        return self.compute_metrics(x, y, y_pred, None)
+        return self.compute_metrics(x, y, y_pred, None)  # <-
 
 
 EXPECTED = {  # (BN trained, deprecation warning, fit reports loss 0.0)

@@ -13,7 +13,7 @@ images = np.random.default_rng(0).uniform(0, 255, (8, 16, 16, 3)).astype("float3
 
 class PassesItsDefaultOn(layers.Wrapper):  # a custom layer declaring training=True
     def call(self, inputs, training=True):
-        return self.layer(inputs, training=training)  # handed to its sublayer
+        return self.layer(inputs, training=training)  # <- handed to its sublayer
 
 
 class Subclass(tf.keras.Model):  # passes no training value on
@@ -39,7 +39,7 @@ for name, make in fronts.items():
     declares = declares_true(make())  # Keras 3.3: not Resizing
     for style, wrap in styles.items():
         model = wrap(make())
-        varies = not np.allclose(model(images), model(images))  # bare calls
+        varies = not np.allclose(model(images), model(images))  # <- bare calls
         seen[name, style] = declares, varies, trained(model.layers[-1])
         print(f"{name:<10} {style:<10}", row.format(*seen[name, style]))
 local = not seen["RandomFlip", "Sequential"][2]  # does its default stay with it?

@@ -20,13 +20,13 @@ with tempfile.TemporaryDirectory() as folder:
         inputs = tf.keras.Input((16, 16, 3))
         h = layers.BatchNormalization()(layers.Conv2D(8, 3)(front(inputs)))
         model = tf.keras.Model(inputs, layers.GlobalAveragePooling2D()(h))
-        inference = model(images, training=False).numpy()
+        inference = model(images, training=False).numpy()  # <-
         with contextlib.redirect_stdout(io.StringIO()):  # export prints a summary
-            model.export(os.path.join(folder, name))
+            model.export(os.path.join(folder, name))  # <-
         served = tf.saved_model.load(os.path.join(folder, name))
         mean = next(v for v in served.variables if "moving_mean" in v.name)
         before = mean.numpy().copy()
-        first, second = served.serve(images).numpy(), served.serve(images).numpy()
+        first, second = served.serve(images).numpy(), served.serve(images).numpy()  # <-
         trains = not np.array_equal(before, mean.numpy())
         matches = bool(np.allclose(first, inference, atol=1e-5))
         seen[name] = matches, not np.allclose(first, second), trains

@@ -13,14 +13,14 @@ x = np.random.default_rng(0).normal(5.0, 2.0, (16, 8)).astype("float32")
 def build():
     inputs = tf.keras.Input((8,))
     h = layers.Dense(16, activation="relu")(inputs)
-    h = layers.Dropout(0.5)(h, training=True)  # Monte Carlo dropout on this layer
+    h = layers.Dropout(0.5)(h, training=True)  # <- Monte Carlo dropout on this layer
     h = layers.BatchNormalization(name="bn")(layers.Dense(16)(h))
     return tf.keras.Model(inputs, layers.Dense(1)(h))
 
 
 calls = {
-    "model.predict(x)": lambda model: model.predict(x, verbose=0),
-    "model(x, training=False)": lambda model: model(x, training=False),
+    "model.predict(x)": lambda model: model.predict(x, verbose=0),  # <-
+    "model(x, training=False)": lambda model: model(x, training=False),  # <-
     "model(x)": lambda model: model(x),
 }
 seen = {}

@@ -17,16 +17,16 @@ class PinnedBlock(layers.Layer):
         self.bn = layers.BatchNormalization()
 
     def call(self, inputs):
-        return self.bn(inputs, training=False)  # pinned inside the block
+        return self.bn(inputs, training=False)  # <- pinned inside the block
 
 
 block = PinnedBlock()
 pinned_bn, frozen_bn = layers.BatchNormalization(), layers.BatchNormalization()
-frozen_bn.trainable = False  # frozen instead: inference mode, no value handed on
+frozen_bn.trainable = False  # <- frozen instead: inference mode, no value handed on
 
 
 def pinned_at_build(h):
-    return pinned_bn(h, training=False)  # flip-safe: 3.15.1 replaces it (printed)
+    return pinned_bn(h, training=False)  # <- flip-safe: 3.15.1 replaces it (printed)
 
 
 ways = {"pinned at build time": pinned_at_build, "pinned in a block": block}
@@ -36,7 +36,7 @@ for how, first in ways.items():
     inputs = tf.keras.Input((32,))
     later_bn, probe = layers.BatchNormalization(), ZeroShare()
     outputs = probe(layers.Dropout(0.5)(later_bn(first(inputs))))
-    tf.keras.Model(inputs, outputs)(x, training=True)
+    tf.keras.Model(inputs, outputs)(x, training=True)  # <-
     bn, zeroed = seen[how] = trained(later_bn), probe.zeroed()
     print(f"{how:<22} later BN trained {bn!s:<5} later Dropout zeroed {zeroed}")
 

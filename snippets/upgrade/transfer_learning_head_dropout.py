@@ -15,18 +15,18 @@ base = tf.keras.Sequential(  # stands in for a pretrained base
     [tf.keras.Input(shape=(8,)), layers.Dense(8), layers.BatchNormalization()]
 )
 inputs = tf.keras.Input(shape=(8,))
-features = base(inputs, training=False)  # flip-safe: 3.15.1 lets fit replace it
+features = base(inputs, training=False)  # <- flip-safe: 3.15.1 lets fit replace it
 probe = ZeroShare()  # counts what the head's Dropout zeroed
-outputs = layers.Dense(1)(probe(layers.Dropout(0.5)(features)))
+outputs = layers.Dense(1)(probe(layers.Dropout(0.5)(features)))  # <-
 model = tf.keras.Model(inputs, outputs)
 
 seen = {}
 for phase, trainable in (("1. head only", False), ("2. fine-tune", True)):
-    base.trainable = trainable
+    base.trainable = trainable  # <-
     model.compile(optimizer="sgd", loss="mse")  # after changing trainable
     probe.reset()
     before = base.layers[1].moving_mean.numpy().copy()
-    model.fit(x, y, batch_size=16, verbose=0)
+    model.fit(x, y, batch_size=16, verbose=0)  # <-
     trained, zeroed = seen[phase] = moved(base.layers[1], before), probe.zeroed()
     print(f"{phase}: base BN trained {trained!s:<5} head Dropout zeroed {zeroed}")
 

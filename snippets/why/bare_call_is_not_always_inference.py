@@ -2,6 +2,9 @@
 both flavours; on Keras 3 a RandomFlip, Resizing or CenterCrop in front (the last two
 never change the images between modes) also puts the later layers in training mode."""
 
+# Long because: it runs three front layers against four calls and checks each of the
+# twelve rows against both flavours' expected tables, which is the claim.
+
 import numpy as np
 import tensorflow as tf
 
@@ -34,10 +37,28 @@ FRONTS = {
 }
 CALLS = {
     "model(x, training=True)": lambda model: model(images, training=True),
-    "model(x, training=False)": lambda model: model(images, training=False),
-    "model.predict(x)": lambda model: model.predict(images, verbose=0),
-    "model(x)": lambda model: model(images),
+    "model(x, training=False)": lambda model: model(images, training=False),  # <-
+    "model.predict(x)": lambda model: model.predict(images, verbose=0),  # <-
+    "model(x)": lambda model: model(images),  # <-
 }
+
+print(f"{'front':<11}{'call':<25} later get  images changed  BN updated")
+seen = {}
+for name, make_front in FRONTS.items():
+    seen[name] = []
+    for call, run in CALLS.items():
+        front, bn = make_front(), layers.BatchNormalization()
+        spy = Spy(reference=front(images, training=False))
+        model = tf.keras.Sequential([tf.keras.Input((8, 8, 3)), front, spy, bn])  # <-
+        before = bn.moving_mean.numpy().copy()
+        run(model)
+        facts = (
+            spy.training_seen,
+            bool(spy.changed.numpy()),
+            not np.array_equal(before, bn.moving_mean.numpy()),
+        )
+        print(f"{name:<11}{call:<25} {facts[0]!s:<10} {facts[1]!s:<15} {facts[2]}")
+        seen[name].append(facts)
 # per front layer, one row per call: (value later layers get, images changed by the
 # front layer, BatchNormalization moving statistics updated)
 FLIPS, TRAINS, INFERS = (True, True, True), (True, False, True), (False, False, False)
@@ -53,22 +74,4 @@ EXPECTED = {
         "CenterCrop": [TRAINS, INFERS, INFERS, (None, False, False)],
     },
 }
-
-print(f"{'front':<11}{'call':<25} later get  images changed  BN updated")
-seen = {}
-for name, make_front in FRONTS.items():
-    seen[name] = []
-    for call, run in CALLS.items():
-        front, bn = make_front(), layers.BatchNormalization()
-        spy = Spy(reference=front(images, training=False))
-        model = tf.keras.Sequential([tf.keras.Input((8, 8, 3)), front, spy, bn])
-        before = bn.moving_mean.numpy().copy()
-        run(model)
-        facts = (
-            spy.training_seen,
-            bool(spy.changed.numpy()),
-            not np.array_equal(before, bn.moving_mean.numpy()),
-        )
-        print(f"{name:<11}{call:<25} {facts[0]!s:<10} {facts[1]!s:<15} {facts[2]}")
-        seen[name].append(facts)
 assert seen == EXPECTED[flavour]

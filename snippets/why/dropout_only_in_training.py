@@ -20,9 +20,9 @@ def effect(call, outputs):
     return share, survivors
 
 
-bare = effect("dropout(x)", dropout(ones))
-inference = effect("dropout(x, training=False)", dropout(ones, training=False))
-training = effect("dropout(x, training=True)", dropout(ones, training=True))
+bare = effect("dropout(x)", dropout(ones))  # <-
+inference = effect("dropout(x, training=False)", dropout(ones, training=False))  # <-
+training = effect("dropout(x, training=True)", dropout(ones, training=True))  # <-
 
 assert bare == inference == ("none", [1.0]), "Dropout should pass its input through"
 assert training == ("about half", [1 / (1 - rate)]), (

@@ -11,11 +11,11 @@ flavour = "keras2" if keras2 else "keras3"
 tf.keras.utils.set_random_seed(0)
 
 METHODS = {
-    "fit(x, y)": lambda m: m.fit(x, y, batch_size=16, verbose=0),
+    "fit(x, y)": lambda m: m.fit(x, y, batch_size=16, verbose=0),  # <-
     "train_on_batch(x, y)": lambda m: m.train_on_batch(x, y),
-    "evaluate(x, y)": lambda m: m.evaluate(x, y, batch_size=16, verbose=0),
+    "evaluate(x, y)": lambda m: m.evaluate(x, y, batch_size=16, verbose=0),  # <-
     "test_on_batch(x, y)": lambda m: m.test_on_batch(x, y),
-    "predict(x)": lambda m: m.predict(x, batch_size=16, verbose=0),
+    "predict(x)": lambda m: m.predict(x, batch_size=16, verbose=0),  # <-
     "predict_on_batch(x)": lambda m: m.predict_on_batch(x),
     "model(x)": lambda m: m(x),
 }
@@ -28,6 +28,19 @@ COLUMNS = {
     "no training": ("no training", False),
     "+RandomFlip": ("no training", True),
 }
+
+print(f"{'BN / Dropout':<21}" + "".join(f"{c:>13}" for c in COLUMNS))
+seen = {}
+for method, run in METHODS.items():
+    seen[method] = []
+    for style, flip in COLUMNS.values():
+        bn, drop = observe(build(style, flip), run)  # BN updated, Dropout dropped
+        seen[method].append(f"{'yes' if bn else 'no'}/{'yes' if drop else 'no'}")
+    print(f"{method:<21}" + "".join(f"{c:>13}" for c in seen[method]))
+
+model = build("no training", flip=True)
+agree = np.array_equal(model.predict(x, verbose=0), model.predict(x, verbose=0))  # <-
+print(f"+RandomFlip: two predict(x) of the same images agree: {agree}")
 # each cell: BatchNormalization updated its moving statistics / Dropout dropped
 T, N = "yes/yes", "no/no"  # trains, does neither
 # fmt: off
@@ -53,17 +66,4 @@ EXPECTED = {  # columns: Sequential, Functional, forwards, no training, +RandomF
 }
 # fmt: on
 PREDICTIONS_AGREE = {"keras2": True, "keras3": False}  # two predict(x), last column
-
-print(f"{'BN / Dropout':<21}" + "".join(f"{c:>13}" for c in COLUMNS))
-seen = {}
-for method, run in METHODS.items():
-    seen[method] = []
-    for style, flip in COLUMNS.values():
-        bn, drop = observe(build(style, flip), run)  # BN updated, Dropout dropped
-        seen[method].append(f"{'yes' if bn else 'no'}/{'yes' if drop else 'no'}")
-    print(f"{method:<21}" + "".join(f"{c:>13}" for c in seen[method]))
-
-model = build("no training", flip=True)
-agree = np.array_equal(model.predict(x, verbose=0), model.predict(x, verbose=0))
-print(f"+RandomFlip: two predict(x) of the same images agree: {agree}")
 assert seen == EXPECTED[flavour] and agree == PREDICTIONS_AGREE[flavour]

@@ -1,6 +1,10 @@
 """The machinery of why/methods_pass_training.py: one small model in four styles, and
 what a call did to its BatchNormalization and Dropout, read from variables."""
 
+# Long because: it writes the one small model in all four styles the table compares and
+# reads BatchNormalization and Dropout from variables, so that a traced fit or predict
+# is observed too, and it checks itself when run.
+
 import numpy as np
 import tensorflow as tf
 

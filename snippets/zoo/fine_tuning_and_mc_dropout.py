@@ -3,6 +3,10 @@ frozen while fine-tuning keeps its moving statistics, through `fit` and a traced
 in both wrappers, while the head's Dropout drops; a Dropout subclass gives Monte Carlo
 dropout at prediction without training BatchNormalization."""
 
+# Long because: it checks both parts kept in one mode on purpose on the zoo's real
+# shapes: fine-tuning in both wrappers through fit and a traced step, with and without
+# the fix, and both ways of MC dropout under four calls.
+
 import numpy as np
 import tensorflow as tf
 from models import CLASSES, LOSS, all_layers, build, layers, make_batch
@@ -45,8 +49,8 @@ def fine_tune(model, share, fix, step, x, y):
     base = next(layer for layer in model.layers if isinstance(layer, tf.keras.Model))
     for bn in base.layers:
         if isinstance(bn, layers.BatchNormalization):
-            bn.trainable = not fix  # the fix: the base's BN layers stay frozen
-    model.compile(optimizer="sgd", loss=LOSS)  # compiled after `trainable` changed
+            bn.trainable = not fix  # <- the fix: the base's BN layers stay frozen
+    model.compile(optimizer="sgd", loss=LOSS)  # <- compiled after `trainable` changed
     stats, weights = bn_statistics(base), [v.numpy() for v in base.trainable_weights]
     if step == "fit":
         model.fit(x, y, verbose=0)
@@ -89,7 +93,7 @@ for name in ("functional_fine_tuning", "subclass_fine_tuning"):
 def per_layer_mc_dropout():  # the other way: training=True given to Dropout at build
     inputs = tf.keras.Input(shape=(16,))
     h = layers.Dense(32, activation="relu")(inputs)
-    h = layers.Dropout(0.3)(h, training=True)
+    h = layers.Dropout(0.3)(h, training=True)  # <-
     h = layers.BatchNormalization()(layers.Dense(32)(h))
     return tf.keras.Model(inputs, layers.Dense(CLASSES)(layers.ReLU()(h)))
 
@@ -109,7 +113,7 @@ for label, model in (
     ("Dropout(training=True)", per_layer_mc_dropout()),
 ):
     rows = {
-        "model.predict(x)": twice(model, lambda: model.predict(x, verbose=0)),
+        "model.predict(x)": twice(model, lambda: model.predict(x, verbose=0)),  # <-
         "model(x, training=False)": twice(model, lambda: model(x, training=False)),
         "model(x)": twice(model, lambda: model(x)),
         "model(x, training=True)": twice(model, lambda: model(x, training=True)),

@@ -1,6 +1,10 @@
 """The model zoo: seven realistic model shapes, built offline with random weights, that
 every rule on this site is checked on (Keras 3 and Keras 2)."""
 
+# Long because: it builds all seven zoo shapes, each a realistic model (augmentation in
+# front, nested blocks, a keras.applications base in two wrappers, MC dropout, an LSTM,
+# a custom train_step), so that every rule is tried on what teams train.
+
 import numpy as np
 import tensorflow as tf
 

@@ -1,6 +1,10 @@
 """How the zoo's snippets observe what a run did to each layer of a model (imported by
 them; it prints nothing)."""
 
+# Long because: it observes every layer of a model from outside while fit, predict or a
+# traced step runs compiled: moving statistics before and after, and a watcher that
+# compares each random layer's output inside the graph.
+
 import numpy as np
 import tensorflow as tf
 from models import PinnedUnit, all_layers, kind

@@ -11,6 +11,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it is the atlas's whole engine (eight model styles, three front layers,
+# seventeen ways to run a model, the per-layer observation) in one module, so that one
+# import reproduces any cell of the picker.
+
 import contextlib
 import inspect
 import io

@@ -10,20 +10,15 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: every zoo shape, each through a correct, a forgetful and a bare-eval
+# loop, with the steps traced as tf.function, and the report's layers counted by class.
+
 import collections
-import pathlib
 import re
-import sys
 
 import tensorflow as tf
-
-# the zoo's models.py lives in snippets/zoo/ (found from here and from a keras2/ copy)
-snippets = next(
-    p for p in pathlib.Path(__file__).resolve().parents if p.name == "snippets"
-)
-sys.path.append(str(snippets / "zoo"))
-from models import LOSS, SHAPES, MCDropout, PinnedUnit, build, make_batch  # noqa: E402
-from training_state_check import check_training_state  # noqa: E402
+from models import LOSS, SHAPES, MCDropout, PinnedUnit, build, make_batch
+from training_state_check import check_training_state
 
 keras2 = not hasattr(tf.keras, "version")  # only Keras 3 has keras.version()
 TRACED = True  # the steps are tf.function: the checker runs them traced
@@ -60,7 +55,7 @@ def check(name, forget=False, bare=False):
     mc = [layer for layer in inner if isinstance(layer, MCDropout)]
     train, evaluate = steps(model, forget, bare)
     try:
-        check_training_state(model, train, evaluate, batch, pinned, mc)
+        check_training_state(model, train, evaluate, batch, pinned, mc)  # <-
     except AssertionError as error:
         named = set(re.findall(r"step: (\S+) \((\w+)", str(error)))  # name (kind
         names = {layer.name for layer in inner}

@@ -44,11 +44,11 @@ for style in ("Sequential", "Functional", "Subclassed"):
         model(x[:4])  # creates the variables inside the scope
     bn = next(layer for layer in model.layers if "batch_norm" in layer.name)
     for training, step in (
-        (True, lambda b: model(b, training=True)),
-        (False, lambda b: model(b, training=False)),
+        (True, lambda b: model(b, training=True)),  # <-
+        (False, lambda b: model(b, training=False)),  # <-
     ):
         old = local(bn.moving_mean)
-        outputs = local(run(step, (distribute(x),)))
+        outputs = local(run(step, (distribute(x),)))  # <-
         updated = [not np.array_equal(o, n) for o, n in zip(old, local(bn.moving_mean))]
         dropped = [bool((out == 0).any()) for out in outputs]
         replicas = f"BN updated {updated}, dropped {dropped}"  # replica 0, replica 1

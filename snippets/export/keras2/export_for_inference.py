@@ -22,13 +22,13 @@ flavour = "Keras 3" if hasattr(tf.keras, "version") else "Keras 2"
 def export_for_inference(model, path):
     """Write a SavedModel whose "serve" endpoint runs the model in inference mode."""
 
-    @tf.function(input_signature=[tf.TensorSpec((None, 16, 16, 3), tf.float32)])
+    @tf.function(input_signature=[tf.TensorSpec((None, 16, 16, 3), tf.float32)])  # <-
     def serve(images):
-        return model(images, training=False)
+        return model(images, training=False)  # <-
 
-    archive = tf.keras.export.ExportArchive()
+    archive = tf.keras.export.ExportArchive()  # <-
     archive.track(model)
-    archive.add_endpoint("serve", serve)
+    archive.add_endpoint("serve", serve)  # <-
     quietly(archive.write_out, path)  # write_out prints a summary
 
 

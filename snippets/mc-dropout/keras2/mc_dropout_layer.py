@@ -20,7 +20,7 @@ new_x = np.random.default_rng(0).normal(5.0, 2.0, (16, 8)).astype("float32")
 
 class MCDropout(layers.Dropout):  # on whatever mode the model runs in: MC dropout
     def call(self, inputs, training=None):
-        return super().call(inputs, training=True)
+        return super().call(inputs, training=True)  # <-
 
 
 def mc_layers():  # BN before and after the Monte Carlo dropout
@@ -34,9 +34,9 @@ models = {
     "subclassed": Subclassed(mc_layers()),  # hands `training` on: MCDropout ignores it
 }
 CALLS = {
-    "model(x)": lambda model: model(new_x),
-    "model(x, training=False)": lambda model: model(new_x, training=False),
-    "model.predict(x)": lambda model: model.predict(new_x, verbose=0),
+    "model(x)": lambda model: model(new_x),  # <-
+    "model(x, training=False)": lambda model: model(new_x, training=False),  # <-
+    "model.predict(x)": lambda model: model.predict(new_x, verbose=0),  # <-
 }
 print("tf.keras is", flavour)
 for style, model in models.items():

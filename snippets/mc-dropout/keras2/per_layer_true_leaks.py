@@ -8,6 +8,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it runs each of the three models the section compares (Functional, a
+# subclass whose later BatchNormalization gets no value, one that passes it on) through
+# the three calls, nine cells, each on a fresh model.
+
 import numpy as np
 import tensorflow as tf
 
@@ -20,7 +24,7 @@ x = np.random.default_rng(0).normal(5.0, 2.0, (16, 8)).astype("float32")
 def functional():
     inputs = tf.keras.Input((8,))
     h = layers.Dense(16, activation="relu")(inputs)
-    h = layers.Dropout(0.5)(h, training=True)  # Monte Carlo dropout on this layer
+    h = layers.Dropout(0.5)(h, training=True)  # <- Monte Carlo dropout on this layer
     h = layers.BatchNormalization()(layers.Dense(16)(h))
     return tf.keras.Model(inputs, layers.Dense(1)(h))
 
@@ -34,15 +38,15 @@ class Subclassed(tf.keras.Model):
         self.head = layers.Dense(1)
 
     def call(self, inputs, training=None):
-        h = self.drop(self.hidden(inputs), training=True)  # Monte Carlo dropout
-        h = self.bn(self.dense(h))  # no value of its own
+        h = self.drop(self.hidden(inputs), training=True)  # <- Monte Carlo dropout
+        h = self.bn(self.dense(h))  # <- no value of its own
         return self.head(h)
 
 
 class SubclassedPassesOn(Subclassed):
     def call(self, inputs, training=None):
         h = self.drop(self.hidden(inputs), training=True)  # Monte Carlo dropout
-        h = self.bn(self.dense(h), training=training)  # its own value
+        h = self.bn(self.dense(h), training=training)  # <- its own value
         return self.head(h)
 
 
@@ -55,17 +59,6 @@ STYLES = {
     "Functional": functional,
     "subclass, bn(h)": Subclassed,
     "subclass, passes on": SubclassedPassesOn,
-}
-# per style, for each call above: (Dropout on, BN trained). On Keras 3 the explicit
-# True reaches a later BN given no value of its own; a Functional model keeps the
-# True recorded when it was built, unless the call gives a value
-EXPECTED = {
-    "Keras 3": {
-        "Functional": [(True, True), (False, False), (False, False)],
-        "subclass, bn(h)": [(True, True)] * 3,
-        "subclass, passes on": [(True, False)] * 3,
-    },
-    "Keras 2": dict.fromkeys(STYLES, [(True, False)] * 3),
 }
 print("tf.keras is", flavour)
 seen = {}
@@ -80,4 +73,15 @@ for style, build in STYLES.items():
         trained = bool(np.any(bn.moving_mean.numpy() != 0.0))  # a new BN starts at 0
         print(f"{style:<19} {call:<24} Dropout on: {on!s:<5} BN trained: {trained}")
         seen.setdefault(style, []).append((on, trained))
+# per style, for each call above: (Dropout on, BN trained). On Keras 3 the explicit
+# True reaches a later BN given no value of its own; a Functional model keeps the
+# True recorded when it was built, unless the call gives a value
+EXPECTED = {
+    "Keras 3": {
+        "Functional": [(True, True), (False, False), (False, False)],
+        "subclass, bn(h)": [(True, True)] * 3,
+        "subclass, passes on": [(True, False)] * 3,
+    },
+    "Keras 2": dict.fromkeys(STYLES, [(True, False)] * 3),
+}
 assert seen == EXPECTED[flavour], seen

@@ -33,15 +33,15 @@ trained_mean = bn.moving_mean.numpy().copy()
 
 def mc_predict(batch, passes=20):
     """Monte Carlo dropout the usual way: the whole model in training mode."""
-    return np.stack([model(batch, training=True).numpy() for _ in range(passes)])
+    return np.stack([model(batch, training=True).numpy() for _ in range(passes)])  # <-
 
 
-samples = mc_predict(new_x)
+samples = mc_predict(new_x)  # <-
 vary = bool(np.all(samples.std(axis=0) > 0))
 moved = not np.allclose(trained_mean, bn.moving_mean.numpy())
 moving_used = used_moving_statistics(bn)
 first_row = bn.seen[1].numpy()[0]
-mc_predict(other_x)
+mc_predict(other_x)  # <-
 depends_on_batch = not np.allclose(first_row, bn.seen[1].numpy()[0])
 
 print("tf.keras is", flavour)

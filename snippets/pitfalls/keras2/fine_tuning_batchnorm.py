@@ -11,6 +11,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it runs keras.io's Functional wrapper and two subclassed wrappers
+# through the same freeze, fit, unfreeze, compile and fit, and watches both the base's
+# statistics and the head's Dropout, since the wrappers get different ones wrong.
+
 import numpy as np
 import tensorflow as tf
 
@@ -41,7 +45,7 @@ def pretrained_base():  # stands in for keras.applications
 
 def keras_io(base, watch):  # the guide's Functional wrapper
     inputs = tf.keras.Input(shape=(8,))
-    h = base(inputs, training=False)  # flip-safe: Keras 3.15 replaces it (the claim)
+    h = base(inputs, training=False)  # <- flip-safe: Keras 3.15 replaces it (the claim)
     return tf.keras.Model(inputs, layers.Dense(1)(watch(layers.Dropout(0.5)(h))))
 
 
@@ -52,8 +56,8 @@ class Wrapper(tf.keras.Model):  # a subclassed wrapper pinning its base
         self.head, self.pass_on = layers.Dense(1), pass_on
 
     def call(self, x, training=None):
-        h = self.base(x, training=False)
-        h = self.drop(h, training=training) if self.pass_on else self.drop(h)
+        h = self.base(x, training=False)  # <-
+        h = self.drop(h, training=training) if self.pass_on else self.drop(h)  # <-
         return self.head(self.watch(h))
 
 
@@ -63,10 +67,10 @@ def fine_tune(wrap):
     base.trainable = False  # train the head on the frozen base, then unfreeze it
     model.compile(optimizer="sgd", loss="mse")
     model.fit(x, y, verbose=0)
-    base.trainable = True
+    base.trainable = True  # <-
     model.compile(optimizer="sgd", loss="mse")  # compiled again, as the guide does
     mean = base.layers[1].moving_mean.numpy().copy()
-    model.fit(x, y, verbose=0)
+    model.fit(x, y, verbose=0)  # <-
     share = float(watch.zeros.numpy())
     drops = "about half" if 0.35 < share < 0.65 else "nothing" if share == 0 else share
     return np.allclose(mean, base.layers[1].moving_mean.numpy()), drops

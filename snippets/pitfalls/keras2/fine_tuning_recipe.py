@@ -10,6 +10,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it runs the whole recipe (freeze, train the head, unfreeze, refreeze
+# BatchNormalization, compile again) in both wrappers and through both fit and a traced
+# step, and checks the three facts it promises in each of the four cases.
+
 import numpy as np
 import tensorflow as tf
 
@@ -38,7 +42,7 @@ def pretrained_base():  # stands in for keras.applications (the zoo uses MobileN
 
 def functional(base, watch):
     inputs = tf.keras.Input(shape=(8,))
-    h = base(inputs)  # no training=False written here
+    h = base(inputs)  # <- no training=False written here
     return tf.keras.Model(inputs, layers.Dense(1)(watch(layers.Dropout(0.5)(h))))
 
 
@@ -59,11 +63,11 @@ def fine_tune(wrap, step):
     base.trainable = False  # 1. train the new head on the frozen base
     model.compile(optimizer="sgd", loss="mse")
     model.fit(x, y, verbose=0)
-    base.trainable = True  # 2. fine-tune: unfreeze the base...
+    base.trainable = True  # <- 2. fine-tune: unfreeze the base...
     for layer in base.layers:
         if isinstance(layer, layers.BatchNormalization):
-            layer.trainable = False  # ...but keep its BatchNormalization frozen
-    model.compile(optimizer="sgd", loss="mse")  # compile again after `trainable`
+            layer.trainable = False  # <- ...but keep its BatchNormalization frozen
+    model.compile(optimizer="sgd", loss="mse")  # <- compile again after `trainable`
     kernel, bn = base.layers[0].kernel.numpy().copy(), base.layers[1]
     mean = bn.moving_mean.numpy().copy()
     if step == "fit":

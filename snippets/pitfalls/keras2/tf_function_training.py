@@ -25,7 +25,7 @@ traces = []
 @tf.function
 def step(xb, training):
     traces.append(training)  # a Python side effect: runs only while tracing
-    return model(xb, training=training)
+    return model(xb, training=training)  # <-
 
 
 def about_half(out):
@@ -34,21 +34,21 @@ def about_half(out):
 
 print("tf.keras is", flavour)
 for training in (True, False, True):
-    half = about_half(step(batch, training))
+    half = about_half(step(batch, training))  # <-
     print(f"step(batch, {training}): traces so far {len(traces)}, dropped half {half}")
     assert half is training
 assert traces == [True, False], traces
 
-EXPECTED = {  # step(batch, tf.constant(True)), then step(batch, tf.constant(False))
-    "Keras 3": "raises OperatorNotAllowedInGraphError",  # cannot branch on it here
-    "Keras 2": "dropped half True, then False, in 1 new trace",
-}
 try:
-    on = about_half(step(batch, tf.constant(True)))
+    on = about_half(step(batch, tf.constant(True)))  # <-
     off = about_half(step(batch, tf.constant(False)))
-except tf.errors.OperatorNotAllowedInGraphError as error:
+except tf.errors.OperatorNotAllowedInGraphError as error:  # <-
     seen = f"raises {type(error).__name__}"
 else:
     seen = f"dropped half {on}, then {off}, in {len(traces) - 2} new trace"
 print("tf.constant(True), then (False):", seen)
+EXPECTED = {  # step(batch, tf.constant(True)), then step(batch, tf.constant(False))
+    "Keras 3": "raises OperatorNotAllowedInGraphError",  # cannot branch on it here
+    "Keras 2": "dropped half True, then False, in 1 new trace",
+}
 assert seen == EXPECTED[flavour], seen

@@ -9,6 +9,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it builds the model in all three styles and calls a fresh one with each
+# of the four training values, under every learning phase on Keras 2, so that one table
+# shows every combination the page reads.
+
 import warnings
 
 import numpy as np
@@ -78,10 +82,10 @@ for phase in phases:
         tf.keras.backend.set_learning_phase(phase)
     for style, build in builders.items():
         model = build()
-        row(style, phase, "omitted", model, model(data))
+        row(style, phase, "omitted", model, model(data))  # <-
         model = build()
-        row(style, phase, None, model, model(data, training=None))
+        row(style, phase, None, model, model(data, training=None))  # <-
         model = build()
-        row(style, phase, True, model, model(data, training=True))
+        row(style, phase, True, model, model(data, training=True))  # <-
         model = build()
-        row(style, phase, False, model, model(data, training=False))
+        row(style, phase, False, model, model(data, training=False))  # <-

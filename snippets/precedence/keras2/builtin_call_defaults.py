@@ -8,6 +8,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it holds the two halves the section needs together: the declared default
+# of every built-in layer class, then the same RandomFlip, BatchNormalization, Dropout
+# stack called bare as a Functional model and as a subclass.
+
 import inspect
 
 import numpy as np
@@ -40,7 +44,7 @@ defaults = {}  # every layer class in tf.keras.layers whose call() takes `traini
 for name in dir(layers):
     cls = getattr(layers, name)
     if isinstance(cls, type) and issubclass(cls, layers.Layer):
-        parameter = inspect.signature(cls.call).parameters.get("training")
+        parameter = inspect.signature(cls.call).parameters.get("training")  # <-
         if parameter is not None:
             defaults[name] = parameter.default
 randoms = [name for name in defaults if name.startswith("Random")]
@@ -55,7 +59,7 @@ assert drop_defaults == {None if keras2 else False}
 # The same three layers as a Functional model and as a subclass, called bare.
 images = np.random.default_rng(0).normal(loc=2.0, size=(16, 8, 8, 4)).astype("float32")
 inputs = tf.keras.Input(shape=images.shape[1:])
-h = layers.RandomFlip()(inputs)
+h = layers.RandomFlip()(inputs)  # <-
 h = layers.BatchNormalization()(h)
 functional = tf.keras.Model(inputs, layers.Dropout(0.5)(h))
 
@@ -68,7 +72,7 @@ class Subclass(tf.keras.Model):
         self.drop = layers.Dropout(0.5)
 
     def call(self, inputs):
-        return self.drop(self.bn(self.flip(inputs)))
+        return self.drop(self.bn(self.flip(inputs)))  # <-
 
 
 subclass = Subclass()
@@ -78,7 +82,7 @@ results = []
 for style, model in [("Functional", functional), ("Subclass", subclass)]:
     bn = next(lay for lay in model.layers if isinstance(lay, layers.BatchNormalization))
     before = bn.moving_mean.numpy().copy()
-    out = model(images).numpy()
+    out = model(images).numpy()  # <-
     bn_updated = not np.allclose(before, bn.moving_mean.numpy())
     dropped = bool(np.mean(out == 0.0) > 0.25)
     print(f"  {style:<10}  BN updated: {bn_updated!s:<5}  Dropout dropped: {dropped}")

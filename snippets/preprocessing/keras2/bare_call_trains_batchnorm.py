@@ -8,6 +8,9 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it puts each of four front layers before the same network in all four
+# model styles, the sixteen cells of the table, each a fresh model.
+
 import numpy as np
 import tensorflow as tf
 from watch import bn_trained
@@ -54,14 +57,14 @@ class SubclassForgets(tf.keras.Model):
         self.pool, self.head = layers.GlobalAveragePooling2D(), layers.Dense(2)
 
     def call(self, inputs, training=None):  # takes `training` but does not pass it on
-        h = self.bn(self.conv(self.front(inputs)))
+        h = self.bn(self.conv(self.front(inputs)))  # <-
         return self.head(self.pool(h))
 
 
 class SubclassForwards(SubclassForgets):
     def call(self, inputs, training=None):  # passes `training` on to every layer
         h = self.conv(self.front(inputs, training=training))
-        h = self.bn(h, training=training)
+        h = self.bn(h, training=training)  # <-
         return self.head(self.pool(h))
 
 
@@ -79,7 +82,7 @@ for name, (layer_class, args) in FRONT.items():
     row = []
     for style, build in STYLES.items():
         model = build(layer_class(*args))
-        model(images)  # the bare call: no `training` argument
+        model(images)  # <- the bare call: no `training` argument
         moved[name, style] = bn_trained(model)
         row.append(f"{moved[name, style]!s:<{len(style)}}")  # pad to the heading
     print(f"{name:<11}", " | ".join(row).rstrip())

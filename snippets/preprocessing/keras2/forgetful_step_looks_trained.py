@@ -8,6 +8,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it runs a forgetful and a correct train step on three model styles and
+# taps the augmented images and the Dropout output, to show all three effects the
+# section lists: BatchNormalization trained, images augmented, Dropout on or off.
+
 import numpy as np
 import tensorflow as tf
 from watch import Tap, bn_trained, functional
@@ -61,14 +65,14 @@ class SubclassedForgets(Subclassed):
 
 def forgetful_step(model, optimizer):
     with tf.GradientTape() as tape:
-        loss = loss_fn(labels, model(images))  # training=True forgotten
+        loss = loss_fn(labels, model(images))  # <- training=True forgotten
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
 
 
 def train_step(model, optimizer):
     with tf.GradientTape() as tape:
-        loss = loss_fn(labels, model(images, training=True))
+        loss = loss_fn(labels, model(images, training=True))  # <-
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
 

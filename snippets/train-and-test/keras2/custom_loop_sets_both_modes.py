@@ -8,6 +8,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it is the whole recipe as a loop a reader can run (data, a subclassed
+# model, a traced train step and test step) with a check of all four halves of the
+# recipe in every step.
+
 import numpy as np
 import tensorflow as tf
 
@@ -42,7 +46,7 @@ class Classifier(tf.keras.Model):
         self.drop = CountingDropout(0.5)
         self.out = tf.keras.layers.Dense(2)
 
-    def call(self, x, training=None):  # take `training` and pass it on to every layer
+    def call(self, x, training=None):  # <- take `training`, pass it on to every layer
         h = tf.nn.relu(self.bn(self.hidden(x), training=training))
         return self.out(self.drop(h, training=training))
 
@@ -55,7 +59,7 @@ optimizer = tf.keras.optimizers.Adam(0.01)
 @tf.function
 def train_step(xb, yb):
     with tf.GradientTape() as tape:
-        logits = model(xb, training=True)  # BN: batch statistics, updated; Dropout on
+        logits = model(xb, training=True)  # <- BN: batch stats, updated; Dropout on
         loss = loss_fn(yb, logits)
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
@@ -63,7 +67,7 @@ def train_step(xb, yb):
 
 @tf.function
 def test_step(xb):
-    logits = model(xb, training=False)  # BN: moving statistics, untouched; Dropout off
+    logits = model(xb, training=False)  # <- BN: moving stats, untouched; Dropout off
     return tf.argmax(logits, axis=1, output_type=tf.int32)
 
 

@@ -19,15 +19,15 @@ class Classifier(tf.keras.Model):
     def train_step(self, data):
         x, y = data
         with tf.GradientTape() as tape:
-            y_pred = self(x, training=True)  # fit does not do this for you
+            y_pred = self(x, training=True)  # <- fit does not do this for you
             loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
         grads = tape.gradient(loss, self.trainable_variables)
         self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
-        return {"loss": loss, "dropped": self.get_layer("zeros").share}
+        return {"loss": loss, "dropped": self.get_layer("zeros").share}  # <-
 
     def test_step(self, data):
         x, y = data
-        y_pred = self(x, training=False)
+        y_pred = self(x, training=False)  # <-
         self.test_steps.assign_add(1)  # count the calls, to see that evaluate runs it
         loss = self.compute_loss(x=x, y=y, y_pred=y_pred)
         return {"loss": loss, "dropped": self.get_layer("zeros").share}

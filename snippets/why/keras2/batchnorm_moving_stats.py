@@ -33,13 +33,13 @@ def changed(call, before):
 
 
 start = moving_stats()
-bn(batch)
+bn(batch)  # <-
 bare = changed("bn(batch)", start)
 start = moving_stats()
-bn(batch, training=False)
+bn(batch, training=False)  # <-
 inference = changed("bn(batch, training=False)", start)
 start = moving_stats()
-bn(batch, training=True)
+bn(batch, training=True)  # <-
 training = changed("bn(batch, training=True)", start)
 assert (bare, inference, training) == (False, False, True), (
     "only the training=True call should move the moving statistics"

@@ -8,6 +8,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it writes the one small model in all four styles the table compares and
+# reads BatchNormalization and Dropout from variables, so that a traced fit or predict
+# is observed too, and it checks itself when run.
+
 import numpy as np
 import tensorflow as tf
 

@@ -30,11 +30,11 @@ for name in SHAPES:
     x, _ = make_batch(name)
     explicit = ran_in_training_mode(record(model, lambda: model(x, training=False)))
     predict = ran_in_training_mode(record(model, lambda: model.predict(x, verbose=0)))
-    bare = ran_in_training_mode(record(model, lambda: model(x)))
+    bare = ran_in_training_mode(record(model, lambda: model(x)))  # <-
     cells = [", ".join(found) or "nothing" for found in (explicit, predict, bare)]
     print(f"{name:<23}{cells[0]:>15}{cells[1]:>9}  {cells[2]}")
-    assert not explicit, f"{name}: model(x, training=False) should be clean"
-    assert not predict, f"{name}: model.predict(x) should be clean"
+    assert not explicit, f"{name}: model(x, training=False) should be clean"  # <-
+    assert not predict, f"{name}: model.predict(x) should be clean"  # <-
     if bare:
         unclean[name] = bare
 EXPECTED = {  # what a bare model(x) ran in training mode, per shape

@@ -10,6 +10,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it checks both parts kept in one mode on purpose on the zoo's real
+# shapes: fine-tuning in both wrappers through fit and a traced step, with and without
+# the fix, and both ways of MC dropout under four calls.
+
 import numpy as np
 import tensorflow as tf
 from models import CLASSES, LOSS, all_layers, build, layers, make_batch
@@ -52,8 +56,8 @@ def fine_tune(model, share, fix, step, x, y):
     base = next(layer for layer in model.layers if isinstance(layer, tf.keras.Model))
     for bn in base.layers:
         if isinstance(bn, layers.BatchNormalization):
-            bn.trainable = not fix  # the fix: the base's BN layers stay frozen
-    model.compile(optimizer="sgd", loss=LOSS)  # compiled after `trainable` changed
+            bn.trainable = not fix  # <- the fix: the base's BN layers stay frozen
+    model.compile(optimizer="sgd", loss=LOSS)  # <- compiled after `trainable` changed
     stats, weights = bn_statistics(base), [v.numpy() for v in base.trainable_weights]
     if step == "fit":
         model.fit(x, y, verbose=0)
@@ -96,7 +100,7 @@ for name in ("functional_fine_tuning", "subclass_fine_tuning"):
 def per_layer_mc_dropout():  # the other way: training=True given to Dropout at build
     inputs = tf.keras.Input(shape=(16,))
     h = layers.Dense(32, activation="relu")(inputs)
-    h = layers.Dropout(0.3)(h, training=True)
+    h = layers.Dropout(0.3)(h, training=True)  # <-
     h = layers.BatchNormalization()(layers.Dense(32)(h))
     return tf.keras.Model(inputs, layers.Dense(CLASSES)(layers.ReLU()(h)))
 
@@ -116,7 +120,7 @@ for label, model in (
     ("Dropout(training=True)", per_layer_mc_dropout()),
 ):
     rows = {
-        "model.predict(x)": twice(model, lambda: model.predict(x, verbose=0)),
+        "model.predict(x)": twice(model, lambda: model.predict(x, verbose=0)),  # <-
         "model(x, training=False)": twice(model, lambda: model(x, training=False)),
         "model(x)": twice(model, lambda: model(x)),
         "model(x, training=True)": twice(model, lambda: model(x, training=True)),

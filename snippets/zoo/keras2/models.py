@@ -8,6 +8,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it builds all seven zoo shapes, each a realistic model (augmentation in
+# front, nested blocks, a keras.applications base in two wrappers, MC dropout, an LSTM,
+# a custom train_step), so that every rule is tried on what teams train.
+
 import numpy as np
 import tensorflow as tf
 

@@ -8,6 +8,10 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
+# Long because: it observes every layer of a model from outside while fit, predict or a
+# traced step runs compiled: moving statistics before and after, and a watcher that
+# compares each random layer's output inside the graph.
+
 import numpy as np
 import tensorflow as tf
 from models import PinnedUnit, all_layers, kind

@@ -20,16 +20,16 @@ flavour = "Keras 3" if hasattr(tf.keras, "version") else "Keras 2"
 
 def one_training_step(model, x, y):
     if "train_step" in type(model).__dict__:  # its own train_step, run by fit
-        return model.fit(x, y, batch_size=len(x), verbose=0)
+        return model.fit(x, y, batch_size=len(x), verbose=0)  # <-
     with tf.GradientTape() as tape:  # otherwise a train step of our own
-        loss = LOSS(y, model(x, training=True))
+        loss = LOSS(y, model(x, training=True))  # <-
     grads = tape.gradient(loss, model.trainable_variables)
     optimizer = tf.keras.optimizers.SGD(0.01)
     optimizer.apply_gradients(zip(grads, model.trainable_variables))
 
 
 class ForgottenBlock(Block):
-    def call(self, x):  # wrong: no training parameter, nothing passed on
+    def call(self, x):  # <- wrong: no training parameter, nothing passed on
         return x + self.drop(self.second(self.first(x)))  # `first` pins its BN
 
 
