@@ -10,7 +10,7 @@ from tools.pages import collect
 from tools.snippets import twin_source
 
 TAB = """\
-=== "{title}"
+{fence} "{title}"
 
     ```python title="snippets/{path}.py"
     --8<-- "{path}.py"
@@ -21,8 +21,11 @@ TAB = """\
     --8<-- "{path}.out"
     ```"""
 LONG_PAIR = "\n\n".join(
-    TAB.format(title=title, path=path)
-    for title, path in (("Keras 3", "demo/claim"), ("Keras 2", "demo/keras2/claim"))
+    TAB.format(fence=fence, title=title, path=path)
+    for fence, title, path in (
+        ("===!", "Keras 3", "demo/claim"),  # a tab set of its own
+        ("===", "Keras 2", "demo/keras2/claim"),
+    )
 )
 
 

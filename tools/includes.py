@@ -92,7 +92,8 @@ def _example(target: str, root: pathlib.Path, module: bool = False) -> list[str]
 def _pair(target: str, root: pathlib.Path, module: bool = False) -> list[str]:
     lines = []
     for title, path in ((TABS[KERAS3], target), (TABS[KERAS2], twin_of(target))):
-        lines += [f'=== "{title}"', ""]
+        # `===!` starts a tab set of its own, even right after another pair's
+        lines += [f'==={"!" if not lines else ""} "{title}"', ""]
         lines += [
             f"    {line}" if line else "" for line in _example(path, root, module)
         ]

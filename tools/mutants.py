@@ -14,7 +14,7 @@ import hashlib
 import json
 import pathlib
 
-from tools import ROOT
+from tools import ROOT, includes, site
 from tools.execute import run_many
 from tools.snippets import Block, source_hash
 from tools.verdicts import SAME, first_difference, verdict
@@ -74,12 +74,8 @@ def _flipped(node: ast.AST) -> tuple[str, str] | None:
 
 
 def flips(block: Block) -> list[Flip]:
-    """Every literal of the block whose flip the proof must notice, in source order.
-    None in a module a page tells readers to save beside its blocks and that prints
-    nothing (the atlas's engine): no output to compare; the atlas tests prove it."""
+    """Every literal of the block whose flip the proof must notice, in source order."""
     found = []
-    if block.expected is None and not block.page.endswith(".py"):
-        return found
 
     def add(node):
         pair = _flipped(node)
@@ -118,9 +114,18 @@ def flips(block: Block) -> list[Flip]:
     return sorted(found, key=lambda f: (f.line, f.col))
 
 
+def proofs(blocks: list[Block], root: pathlib.Path = ROOT) -> list[Block]:
+    """The blocks whose flips a run can judge: not a module that a page shows for
+    readers to save and that prints nothing (the atlas's engine: tests/test_atlas.py
+    flips it through its cells)."""
+    modules = includes.modules(site.docs_dir(root))
+    return [b for b in blocks if b.expected is not None or b.snippet not in modules]
+
+
 def run(blocks: list[Block], jobs: int | None = None) -> list[Flip]:
     """Run every flip of the given blocks (one block per snippet: see
-    `Collection.snippets`); each Flip gets caught and how."""
+    `Collection.snippets`) that `proofs` keeps; each Flip gets caught and how."""
+    blocks = proofs(blocks, blocks[0].root) if blocks else blocks
     found = [flip for block in blocks for flip in flips(block)]
     for flip in found:  # its line says why it cannot matter: nothing to prove by a run
         if flip.safe_reason:
@@ -194,7 +199,7 @@ def run_or_recall(blocks: list[Block], root: pathlib.Path = ROOT) -> list[Flip]:
     but committed: `make mutants` rewrites it, the matrix workflow checks it)."""
     record = load(root).get("snippets", {})
     fresh, stale = [], []
-    for block in blocks:
+    for block in proofs(blocks, root):
         entry = record.get(block.snippet) or {}
         found = flips(block)
         names = {f.name for f in found}
