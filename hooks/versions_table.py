@@ -49,6 +49,8 @@ class State:
     columns: tuple[Column, ...]
     nav: list = dataclasses.field(default_factory=list)
     versions_page: Any = None
+    # modules shown for readers to save that print nothing: set-up, not claims (no row)
+    set_up: frozenset[str] = frozenset()
 
 
 def row_id(snippet: str) -> str:
@@ -63,7 +65,11 @@ def on_config(config: Any, **_: Any) -> Any:
     shown = includes.shown(pathlib.Path(config["docs_dir"]), root)
     for message in records.stale(root, found, shown, COLUMNS):
         log.info(message)
-    state = State(root, found, shown, COLUMNS)
+    modules = includes.modules(pathlib.Path(config["docs_dir"]))
+    set_up = frozenset(
+        m for m in modules if not (root / m).with_suffix(".out").exists()
+    )
+    state = State(root, found, shown, COLUMNS, set_up=set_up)
     config["extra"][STATE] = state
     # in included files too (the onboarding block): after pymdownx.snippets
     config.markdown_extensions.append(
@@ -122,7 +128,7 @@ def table(state: State, page: Any, files: Any) -> str:
     """The HTML of the claim x column table."""
     nav_order = {p: i for i, p in enumerate(path for _, path in state.nav)}
     titles = {path: title for title, path in state.nav if title}
-    rows = _rows(state.shown)
+    rows = _rows({s: w for s, w in state.shown.items() if s not in state.set_up})
 
     def position(source: str) -> tuple[int, str, int]:
         first = min(state.shown[s] for s in rows[source])
