@@ -76,7 +76,7 @@ def on_config(config: Any, **_: Any) -> Any:
         _project.LinesExtension(
             "keras_range",
             lambda lines: [
-                _ranges(state, line) if "<!--" in line else line for line in lines
+                ranges(state, line) if "<!--" in line else line for line in lines
             ],
             _project.AFTER_INCLUDES,
         )
@@ -275,7 +275,7 @@ def keras_range(state: State, snippets: list[str], atlas_files: list[str] = ()) 
     return label(holds, columns) if holds else "no Keras 3 release"
 
 
-def _ranges(state: State, line: str) -> str:
+def ranges(state: State, line: str) -> str:
     def one(match: re.Match) -> str:
         words = match["what"].split()
         prefix = includes.ATLAS_FILE

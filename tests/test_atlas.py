@@ -28,6 +28,7 @@ PROBES = [
     ("test_step with training=False", "Functional", "nothing"),
     ("model(x)", "base(x, training=False)", "nothing"),
     ("model(x, training=True)", "subclass pinning a layer", "nothing"),
+    ("model(x, training=True)", "subclass pinning a layer, the rest bare", "nothing"),
 ]
 
 

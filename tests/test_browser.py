@@ -8,7 +8,7 @@ fixed time), up to WAIT, then says what it waited for and what it saw."""
 import json
 import os
 import pathlib
-from urllib.parse import unquote_plus, urlsplit
+from urllib.parse import quote, unquote_plus, urlsplit
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -400,6 +400,54 @@ def test_search_finds_the_precedence_page(visit):
     links = page.evaluate(SEARCH_LINKS)
     assert any("precedence/" in h for h in links), (
         f'searching "set_learning_phase" lists no precedence page: {links}'
+    )
+    assert not problems(), problems()
+
+
+# Everyday queries and the page that answers each: search must list that page first
+# (the front matter's `search.boost` of docs/styles.md, docs/preprocessing.md,
+# docs/versions.md, docs/checker-proofs.md, and the notebook's in hooks/notebook.py)
+ANSWERS = {
+    "subclass training argument": "styles/",
+    "RandomFlip": "preprocessing/",
+    "CenterCrop": "preprocessing/",
+    "Resizing": "preprocessing/",
+    "set_learning_phase": "learning-phase/",
+    "monte carlo dropout": "mc-dropout/",
+    "train_step": "train-step/",
+    "MirroredStrategy": "distribution/",
+    "export SavedModel": "export/",
+    "frozen BatchNormalization": "pitfalls/",
+    "fine-tuning": "pitfalls/",
+    "recurrent dropout LSTM": "why/",
+    "value leak": "pitfalls/",
+    "checker pytest fixture": "checker/",
+}
+# JS: the pages of the search results, best first (Material groups a page's sections)
+SEARCH_PAGES = """() => [
+  ...document.querySelectorAll('.md-search-result__list > li > a')
+].map(a => new URL(a.getAttribute('href'), location.href).pathname)"""
+SEARCH_SETTLED = """() => {
+  const meta = document.querySelector('.md-search-result__meta');
+  return meta && /matching/.test(meta.textContent)
+    && document.querySelector('.md-search-result__list > li > a') !== null;
+}"""
+
+
+@pytest.mark.parametrize("query", ANSWERS)
+def test_search_lists_the_answering_page_first(visit, query):
+    """Material opens the search with `?q=` filled in and runs it on the built index."""
+    page, problems = visit(f"?q={quote(query)}")
+    assert until(page, SEARCH_SETTLED), (
+        f"searching {query!r} showed no results within {WAIT / 1000:.0f} s"
+    )
+    assert page.locator("input.md-search__input").input_value() == query
+    base = urlsplit(page.url).path
+    found = [p.removeprefix(base) for p in page.evaluate(SEARCH_PAGES)]
+    pages = list(dict.fromkeys(found))
+    assert pages[:1] == [ANSWERS[query]], (
+        f"searching {query!r} lists {pages[:4]} first; the answering page is "
+        f"{ANSWERS[query]}"
     )
     assert not problems(), problems()
 

@@ -3,7 +3,7 @@ snippet contract."""
 
 import pytest
 
-from tools import mutants, numerics, site, verdicts
+from tools import ROOT, includes, mutants, numerics, site, verdicts
 from tools.pages import collect
 
 COLLECTION = collect()
@@ -79,3 +79,33 @@ def test_every_training_flip_breaks_its_proof():
     text, ok = mutants.report(mutants.run_or_recall(COLLECTION.snippets()))
     if not ok:
         pytest.fail(text, pytrace=False)
+
+
+ANSWER_TABLES = ("docs/index.md", "docs/cheatsheet.md")  # read once, linked from docs
+MOST_WORDS = 15  # per cell; an exception is a footnote that links to its proof
+
+
+def test_no_answer_table_cell_is_over_15_words(built_site):
+    """Each cell of the home page's and the cheat sheet's tables, as the built page
+    shows it, split on whitespace; the range a keras-range marker renders to is one
+    word, whatever releases it names."""
+    versions_table = site.load_hook("versions_table")
+    config = site.load_mkdocs_config(plugins=False)
+    versions_table.on_config(config)
+    state = config["extra"][versions_table.STATE]
+    long, counted = [], 0
+    for page in ANSWER_TABLES:
+        source = (ROOT / page).read_text(encoding="utf-8")
+        ranges = {
+            versions_table.ranges(state, m.group(0))
+            for m in includes.KERAS_RANGE.finditer(source)
+        }
+        html = site.built_page(built_site, page).read_text(encoding="utf-8")
+        for cell in site.table_cells(html):
+            for text in sorted(ranges, key=len, reverse=True):
+                cell = cell.replace(text, "RANGE")
+            counted += 1
+            if len(cell.split()) > MOST_WORDS:
+                long.append(f"{page}: {len(cell.split())} words: {cell}")
+    assert counted >= 40, counted  # both tables were found
+    assert not long, "\n".join(long)

@@ -1,9 +1,7 @@
 """`make matrix` without TensorFlow: how outcomes become records (same / differs /
 fails / n/a), and the strict build's error when a record is older than its snippet."""
 
-import importlib.util
 import json
-import sys
 
 import pytest
 import yaml
@@ -12,6 +10,7 @@ from tools import ROOT, columns, environments, includes, matrix, records
 from tools.columns import COLUMN_NAMES, COLUMNS, ENVS, label
 from tools.execute import Outcome
 from tools.includes import Shown
+from tools.site import load_hook
 from tools.snippets import KERAS2, KERAS3, not_applicable, source_hash
 from tools.verdicts import DIFFERS, FAILS, SAME, recorded_verdict
 
@@ -126,18 +125,8 @@ def test_a_column_that_cannot_be_set_up_says_why(tmp_path, monkeypatch):
 
 
 def hook():
-    """hooks/versions_table.py, loaded as mkdocs loads a hook (hooks/ on the path)."""
-    spec = importlib.util.spec_from_file_location(
-        "versions_table", ROOT / "hooks" / "versions_table.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    sys.path.insert(0, str(ROOT / "hooks"))
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(ROOT / "hooks"))
-    return module
+    """hooks/versions_table.py, loaded as mkdocs loads a hook."""
+    return load_hook("versions_table")
 
 
 def site(tmp_path):

@@ -40,15 +40,19 @@ class Headline:
 
 EXCEPT_NO_TRAINING = ("no `training` parameter", NO_TRAINING)
 PINNED = "subclass pinning a layer"  # its observed BatchNormalization: training=False
+PINNED_BARE = "subclass pinning a layer, the rest bare"  # and later layers called bare
 BASE = "base(x, training=False)"
-# an explicit False wins; Keras 2 also keeps a base's build-time False (Keras 3.15 not)
+# an explicit False wins, and on Keras 3 reaches the later layers called bare; Keras 2
+# also keeps a base's build-time False (Keras 3.15 not)
 KERAS3_KEEPS = (
     ("a layer called with `training=False` inside a `call` keeps it", PINNED),
+    ("the layers called after it without a value of their own take that", PINNED_BARE),
 )
 KERAS2_KEEPS = tuple(
     ("a layer or base called with `training=False` keeps it", style)
-    for style in (PINNED, BASE)
+    for style in (PINNED, PINNED_BARE, BASE)
 )
+PASSES_ON = "passes `training=training` on"  # the onboarding block's subclass rule
 TRAIN_CALLS = ("model(x, training=True)", "tf.function step, training=True")
 EVAL_CALLS = ("model(x, training=False)", "tf.function step, training=False")
 # "does what model(x, training=...) does", on every layer whose mode a call sets (a BN
@@ -82,7 +86,7 @@ HEADLINES = [
         KERAS3,
         TRAIN_CALLS,
         TRAINS,
-        unless=(("passes `training=training` on", PINNED),),
+        unless=tuple((PASSES_ON, style) for style in (PINNED, PINNED_BARE)),
     ),
     *both(
         INDEX,

@@ -13,6 +13,7 @@ import contextlib
 import functools
 import html
 import http.server
+import importlib.util
 import os
 import pathlib
 import re
@@ -169,4 +170,30 @@ def titled_code_blocks(page_html: str) -> list[tuple[str, str]]:
     return [
         (html.unescape(m["title"]), html.unescape(re.sub(r"<[^>]+>", "", m["code"])))
         for m in _TITLED_CODE.finditer(page_html)
+    ]
+
+
+def load_hook(name: str, root: pathlib.Path = ROOT):
+    """hooks/<name>.py, loaded as mkdocs loads a hook (hooks/ on the path meanwhile)."""
+    spec = importlib.util.spec_from_file_location(name, root / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    sys.path.insert(0, str(root / "hooks"))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(root / "hooks"))
+    return module
+
+
+_CELL = re.compile(r"<t([hd])\b[^>]*>(?P<text>.*?)</t\1>", re.S)
+
+
+def table_cells(page_html: str) -> list[str]:
+    """The text of every cell of every table of a built page, as a reader sees it
+    (tags dropped, entities read; a footnote mark is its number)."""
+    return [
+        " ".join(html.unescape(re.sub(r"<[^>]+>", "", m["text"])).split())
+        for table in re.findall(r"<table\b.*?</table>", page_html, re.S)
+        for m in _CELL.finditer(table)
     ]

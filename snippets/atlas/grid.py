@@ -1,10 +1,10 @@
-"""The atlas's measuring engine: build a model in one of eight styles, run it in one of
+"""The atlas's measuring engine: build a model in one of nine styles, run it in one of
 seventeen ways, and report what each observed layer did. Observed from outside, the way
 a user sees it: moving statistics before and after, and each observed layer's output
 compared with its own `training=False` output, written into a variable inside the
 graph (so what a trace or a compiled `fit` baked in shows; nothing is forced eager)."""
 
-# Long because: it is the atlas's whole engine (eight model styles, three front layers,
+# Long because: it is the atlas's whole engine (nine model styles, three front layers,
 # seventeen ways to run a model, the per-layer observation) in one module, so that one
 # import reproduces any cell of the picker.
 
@@ -42,6 +42,7 @@ STYLES = (
     "subclass passing training",
     "subclass without training",
     "subclass pinning a layer",
+    "subclass pinning a layer, the rest bare",
     "Functional inside a subclass",
     "subclassed block inside Functional",
     "base(x, training=False)",
@@ -227,7 +228,8 @@ def _subclass(style, chain, base, pin):
                 return x
 
         return Bare()
-    pinned = pin if style == "subclass pinning a layer" else None
+    pinned = pin if style.startswith("subclass pinning a layer") else None
+    bare = style.endswith("the rest bare")  # the pitfall: later layers called bare
 
     class Passing(base):
         def __init__(self):
@@ -238,6 +240,8 @@ def _subclass(style, chain, base, pin):
             for layer in self.chain:
                 if layer is pinned:
                     x = layer(x, training=False)  # the observed `bn`, pinned
+                elif bare:
+                    x = layer(x)
                 else:
                     x = layer(x, training=training)
             return x

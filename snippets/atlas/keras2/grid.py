@@ -1,4 +1,4 @@
-"""The atlas's measuring engine: build a model in one of eight styles, run it in one of
+"""The atlas's measuring engine: build a model in one of nine styles, run it in one of
 seventeen ways, and report what each observed layer did. Observed from outside, the way
 a user sees it: moving statistics before and after, and each observed layer's output
 compared with its own `training=False` output, written into a variable inside the
@@ -11,7 +11,7 @@ from importlib.metadata import version
 if int(version("keras").split(".")[0]) >= 3:  # TF <= 2.15: Keras 2 is built in
     os.environ["TF_USE_LEGACY_KERAS"] = "1"  # set before importing TF
 
-# Long because: it is the atlas's whole engine (eight model styles, three front layers,
+# Long because: it is the atlas's whole engine (nine model styles, three front layers,
 # seventeen ways to run a model, the per-layer observation) in one module, so that one
 # import reproduces any cell of the picker.
 
@@ -49,6 +49,7 @@ STYLES = (
     "subclass passing training",
     "subclass without training",
     "subclass pinning a layer",
+    "subclass pinning a layer, the rest bare",
     "Functional inside a subclass",
     "subclassed block inside Functional",
     "base(x, training=False)",
@@ -234,7 +235,8 @@ def _subclass(style, chain, base, pin):
                 return x
 
         return Bare()
-    pinned = pin if style == "subclass pinning a layer" else None
+    pinned = pin if style.startswith("subclass pinning a layer") else None
+    bare = style.endswith("the rest bare")  # the pitfall: later layers called bare
 
     class Passing(base):
         def __init__(self):
@@ -245,6 +247,8 @@ def _subclass(style, chain, base, pin):
             for layer in self.chain:
                 if layer is pinned:
                     x = layer(x, training=False)  # the observed `bn`, pinned
+                elif bare:
+                    x = layer(x)
                 else:
                     x = layer(x, training=training)
             return x
