@@ -10,7 +10,7 @@ PORT ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help serve test check lint outputs costs twins mutants numerics build bench lock matrix matrix-lock matrix-stale python-version
+.PHONY: help serve test check lint outputs costs twins mutants numerics build bench lock matrix crossing matrix-lock matrix-stale python-version
 
 help:
 	@echo "make serve     build and serve the site on http://$(HOST):$(PORT) with live reload"
@@ -32,6 +32,8 @@ help:
 	@echo "make matrix    every snippet and the atlas on each TensorFlow/Keras column; records in versions/"
 	@echo "               (COLUMNS=\"a b\" for some; ATLAS=pairwise|none for a smaller atlas;"
 	@echo "               STALE=1: only the snippets whose record is missing or stale)"
+	@echo "make crossing  save models as .keras on each Keras 3 column (and tf_keras), load them on the"
+	@echo "               pinned release and the nightly; versions/crossing.json (make matrix runs it too)"
 	@echo "make matrix-lock  write the changed matrix/*.lock and move keras-nightly to the newest"
 	@echo "make matrix-stale fail when a version record is missing or older than its snippet (CI)"
 
@@ -112,6 +114,9 @@ lock: $(READY)
 # Which versions: one cached venv per TensorFlow release under .matrix/, one record per column in versions/
 matrix: $(CHECKER_READY)
 	$(PY) -m tools matrix --atlas $(or $(ATLAS),full) $(if $(STALE),--skip-current) $(COLUMNS)
+
+crossing: $(READY)
+	$(PY) -m tools crossing
 
 matrix-lock: $(READY)
 	$(PY) -m tools matrix --lock

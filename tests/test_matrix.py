@@ -98,8 +98,8 @@ def test_a_column_records_every_snippet_with_its_result(tmp_path, monkeypatch):
             run(1, "", TRACEBACK.format(root=tmp_path)),
         ]
 
-    monkeypatch.setattr(matrix, "ensure_env", lambda env, root: "python")
-    monkeypatch.setattr(matrix, "ensure_overlay", lambda pin, python, root: pin)
+    monkeypatch.setattr(columns, "ensure_env", lambda env, root: "python")
+    monkeypatch.setattr(columns, "ensure_overlay", lambda pin, python, root: pin)
     monkeypatch.setattr(matrix, "run_elsewhere", fake_run_elsewhere)
     record = matrix.run_column(KERAS3_COLUMN, blocks, tmp_path)
     assert ran == [b.snippet for b in blocks[:3]]  # the Keras 2 twin is not run
@@ -119,7 +119,7 @@ def test_a_column_that_cannot_be_set_up_says_why(tmp_path, monkeypatch):
     def no_env(env, root):
         raise environments.SetupError("pip install failed: no matching distribution")
 
-    monkeypatch.setattr(matrix, "ensure_env", no_env)
+    monkeypatch.setattr(columns, "ensure_env", no_env)
     record = matrix.run_column(KERAS3_COLUMN, [], tmp_path)
     assert "no matching distribution" in record["error"]
 

@@ -16,7 +16,7 @@ LAYERS = (
     ("pages", "verdicts"),  # the blocks a reader sees; what a run is worth
     ("outputs", "mutants", "elsewhere", "environments"),  # records; other interpreters
     ("numerics", "columns"),  # the numerics guard; the version columns
-    ("records", "headlines"),  # version records; headline statements
+    ("records", "headlines", "crossing"),  # version records; headlines; saved models
     ("check", "matrix"),  # the contributor loop; `make matrix`
     ("__main__",),  # the commands
 )

@@ -9,6 +9,7 @@ import sys
 from tools import (
     ROOT,
     check,
+    crossing,
     elsewhere,
     environments,
     matrix,
@@ -43,6 +44,11 @@ def main(argv: list[str]) -> int:
         "their mutants, the strict build (make check ONLY=...)",
     )
     p.add_argument("only", nargs="+", help="snippet files")
+    sub.add_parser(
+        "crossing",
+        help="save models on each Keras 3 column, load them on the pinned release "
+        "and the nightly; write versions/crossing.json (make crossing)",
+    )
     p = sub.add_parser(
         "matrix",
         help="run every snippet on each TensorFlow/Keras column; write versions/",
@@ -137,6 +143,12 @@ def main(argv: list[str]) -> int:
             print(wrong)
             return 2
         return matrix.run(args.columns or None, ROOT, args.atlas, args.skip_current)
+    if args.command == "crossing":
+        wrong = matrix.check_python()
+        if wrong:
+            print(wrong)
+            return 2
+        return crossing.run(ROOT)
     if args.command == "package" and args.dist:
         for built in package.build(pathlib.Path(args.dist)):
             print(built)

@@ -7,11 +7,23 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
+import pathlib
 
 from tools import ROOT
-from tools.environments import NIGHTLY, Env, nightly_version, split, version_key
-from tools.snippets import KERAS2, KERAS3
+from tools.environments import (
+    NIGHTLY,
+    Env,
+    ensure_env,
+    ensure_overlay,
+    nightly_version,
+    split,
+    version_key,
+)
+from tools.snippets import KERAS2, KERAS3, REPO_PACKAGES
 
+# what a column's interpreter must not inherit from this process
+NOT_INHERITED = ("TF_USE_LEGACY_KERAS", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONPATH")
 MATPLOTLIB = "matplotlib==3.11.2"  # the notebook (a snippet too) draws with it
 TITLE_NIGHTLY = "{nightly}"  # in a column's heading: the nightly's locked version
 
@@ -145,6 +157,18 @@ COLUMNS = (
     ),
 )
 COLUMN_NAMES = tuple(c.name for c in COLUMNS)
+
+
+def interpreter(column: Column, root: pathlib.Path = ROOT) -> tuple[str, dict]:
+    """The column's interpreter, set up if needed, and the environment it runs with:
+    its overlay first on PYTHONPATH, then the repository's packages from their
+    sources (the column's pins stay). Raises SetupError."""
+    python = ensure_env(ENVS[column.env], root)
+    overlays = [ensure_overlay(p, python, root) for p in column.overlay_pins()]
+    env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+    packages = [(root / folder).parent for folder in REPO_PACKAGES.values()]
+    env["PYTHONPATH"] = os.pathsep.join(str(p) for p in overlays + packages)
+    return python, env
 
 
 def by_name(name: str) -> Column | None:

@@ -115,11 +115,16 @@ def warm_up() -> None:
     null = os.open(os.devnull, os.O_WRONLY)
     os.dup2(null, 2)  # TensorFlow's C++ start-up notices (oneDNN, CUDA) are noise here
     try:
-        import tensorflow  # noqa: F401  (the ~5 s import, paid once)
+        import tensorflow  # (the ~5 s import, paid once)
 
-        try:  # Keras 2, imported but not selected: tf.keras stays lazy
-            import tf_keras  # noqa: F401
-        except ImportError:  # not installed (TF <= 2.15 has its Keras 2 built in)
+        # Keras 2, imported but not selected: tf.keras stays lazy. Only where TensorFlow
+        # can select it: before 2.16 tf.keras is the built-in Keras 2, and a tf_keras
+        # imported beside it mixes two (load_model of a Functional model never returns)
+        release = tuple(int(p) for p in tensorflow.__version__.split(".")[:2])
+        try:
+            if release >= (2, 16):
+                import tf_keras  # noqa: F401
+        except ImportError:  # not installed
             pass
     finally:
         os.dup2(saved, 2)

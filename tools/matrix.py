@@ -7,21 +7,26 @@ tools/elsewhere.py); one record per column (tools/records.py) and one atlas reco
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import sys
 import time
 
-from tools import ROOT, atlas, site
-from tools.columns import COLUMN_NAMES, COLUMNS, ENVS, NIGHTLY, Column, released
+from tools import ROOT, atlas, crossing, site
+from tools.columns import (
+    COLUMN_NAMES,
+    COLUMNS,
+    ENVS,
+    NIGHTLY,
+    Column,
+    interpreter,
+    released,
+)
 from tools.elsewhere import ElsewhereError, run_elsewhere
 from tools.environments import (
     LOCKS,
     PYTHON_VERSION,
     SetupError,
     compile_lock,
-    ensure_env,
-    ensure_overlay,
     lock_file,
     newer_keras,
     unlocked,
@@ -39,11 +44,8 @@ from tools.records import (
     record_path,
     stale,
 )
-from tools.snippets import REPO_PACKAGES, Block, not_applicable, source_hash
+from tools.snippets import Block, not_applicable, source_hash
 from tools.verdicts import NA, recorded_verdict, scrub
-
-# what a column's interpreter must not inherit from this process
-NOT_INHERITED = ("TF_USE_LEGACY_KERAS", "PYTHONHOME", "VIRTUAL_ENV", "PYTHONPATH")
 
 
 def run_column(
@@ -72,12 +74,7 @@ def run_column(
     cells = atlas.cells(atlas_grid, root)
     grid = atlas.blocks(cells, column.flavour, root)
     try:
-        python = ensure_env(ENVS[column.env], root)
-        overlays = [ensure_overlay(p, python, root) for p in column.overlay_pins()]
-        env = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
-        # the repository's packages from their sources: the column's pins stay
-        packages = [(root / folder).parent for folder in REPO_PACKAGES.values()]
-        env["PYTHONPATH"] = os.pathsep.join(str(p) for p in overlays + packages)
+        python, env = interpreter(column, root)
         installed, outcomes = run_elsewhere(runs + grid, python, env)
     except (SetupError, ElsewhereError) as exc:
         record["error"] = f"could not be set up: {scrub(str(exc), root)}"
@@ -179,6 +176,8 @@ def run(
             print(f"  {record['error']}")
         tally = ", ".join(f"{n} {r}" for r, n in counts(record).items())
         print(f"  {tally}  ({seconds:.0f} s)", flush=True)
+    if not names and (not skip_current or crossing.stale(root)):
+        failed += crossing.run(root)  # the files are saved again on every full run
     total = time.monotonic() - start
     print(f"matrix: {len(columns)} column(s) in {total:.0f} s; records in {VERSIONS}/")
     _tripwire()
@@ -240,6 +239,7 @@ def report_stale(root: pathlib.Path = ROOT) -> int:
     """`make matrix-stale`: fail when a record is missing or no longer current for a
     snippet the pages show (the pages as the site's build reads them)."""
     found = stale(root, load_records(root), shown(site.docs_dir(root), root))
+    found += [why] if (why := crossing.stale(root)) else []
     print("\n".join(found) or "every record describes the snippets as they are")
     _tripwire()
     return 1 if found else 0
