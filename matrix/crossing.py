@@ -11,22 +11,10 @@ import models  # snippets/zoo/models.py, placed beside this file
 import numpy as np
 import observe  # snippets/zoo/observe.py
 import tensorflow as tf
+from grid import FRONTS, STYLES  # snippets/atlas/grid.py: the atlas's own axes
 
 layers = tf.keras.layers
 register = tf.keras.utils.register_keras_serializable
-# the atlas's styles and front layers (snippets/atlas/grid.py), written to be saved
-STYLES = (
-    "Sequential",
-    "Functional",
-    "subclass passing training",
-    "subclass without training",
-    "subclass pinning a layer",
-    "subclass pinning a layer, the rest bare",
-    "Functional inside a subclass",
-    "subclassed block inside Functional",
-    "base(x, training=False)",
-)
-FRONTS = ("nothing", "Resizing", "RandomFlip")
 APPLICATION = "keras.applications.EfficientNetB0"
 NAMES = (
     [f"{style}|{front}" for style in STYLES for front in FRONTS]

@@ -21,7 +21,11 @@ from tools.snippets import KERAS2, KERAS3, Block, twin_of, twin_text
 from tools.verdicts import scrub
 
 ENGINE = "matrix/crossing.py"
-HELPERS = ("snippets/zoo/models.py", "snippets/zoo/observe.py")  # beside it
+HELPERS = (
+    "snippets/zoo/models.py",
+    "snippets/zoo/observe.py",
+    "snippets/atlas/grid.py",  # the styles and front layers it saves
+)  # beside it
 RECORD = "versions/crossing.json"
 SAVED = ".matrix/saved"  # <column>/<model>.keras, made again on every run
 BUILT = "built here"  # the models built fresh on the loading release
